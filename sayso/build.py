@@ -1,0 +1,110 @@
+"""Turn an analysed spaCy ``Doc`` into the :class:`~sayso.record.ArticleAnalysis` record.
+
+This is the one place where spaCy objects become character offsets and ids.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from sayso import record as r
+from sayso.doc_types import Attribution, published_date
+from sayso.ingest.article import Article
+
+
+def _span(s: Span) -> tuple[int, int]:
+    return (s.start_char, s.end_char)
+
+
+def _text_span(s: Span) -> r.TextSpan:
+    return r.TextSpan(text=s.text, span=_span(s))
+
+
+def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
+    """Assemble the record from the extensions sayso's components wrote on ``doc``."""
+    published = published_date(doc)
+    if article is not None and article.published is not None:
+        published = article.published
+    entities = [
+        r.Entity(
+            id=c.id,
+            name=c.name,
+            type=c.type,  # type: ignore[arg-type]
+            aliases=c.aliases,
+            mentions=[_span(m) for m in c.mentions],
+        )
+        for c in doc._.sayso_entities or []
+    ]
+    attributions: list[Attribution] = doc._.sayso_statements or []
+    statement_ids = [f"s{i + 1}" for i in range(len(attributions))]
+    claim_of: dict[int, str] = {}
+    claims: list[r.Claim] = []
+    for ci, group in enumerate(doc._.sayso_claims or []):
+        claim_id = f"c{ci + 1}"
+        stances = []
+        for st in group.stances:
+            if st.statement is not None:
+                claim_of.setdefault(st.statement, claim_id)
+            stances.append(
+                r.ClaimStance(
+                    holder=st.holder,
+                    holder_entity=st.holder_entity,
+                    stance=st.stance,  # type: ignore[arg-type]
+                    commitment=st.commitment,
+                    statement=statement_ids[st.statement] if st.statement is not None else None,
+                    span=_span(st.evidence),
+                )
+            )
+        claims.append(r.Claim(id=claim_id, text=group.text, stances=stances))
+    statements = [
+        r.Statement(
+            id=statement_ids[i],
+            speaker=r.Speaker(
+                name=a.speaker_name,
+                entity=a.speaker_entity,
+                role=a.role,
+                span=_span(a.speaker) if a.speaker is not None else None,
+            ),
+            cue=_text_span(a.cue),
+            content=_text_span(a.content),
+            quote_type=a.quote_type,  # type: ignore[arg-type]
+            date=a.date,
+            stance=a.stance,  # type: ignore[arg-type]
+            commitment=a.commitment,
+            claim=claim_of.get(i),
+            refers_to=statement_ids[a.refers_to] if a.refers_to is not None else None,
+        )
+        for i, a in enumerate(attributions)
+    ]
+    return r.ArticleAnalysis(
+        title=article.title if article else None,
+        published=published.isoformat() if published else None,
+        authors=list(article.authors) if article else [],
+        source=article.source if article else None,
+        url=article.url if article else None,
+        text=doc.text,
+        entities=entities,
+        statements=statements,
+        claims=claims,
+        quantities=[
+            r.Quantity(
+                text=q.span.text,
+                value=q.value,
+                unit=q.unit,
+                low=q.low,
+                high=q.high,
+                vague=q.vague,
+                span=_span(q.span),
+            )
+            for q in doc._.sayso_quantities or []
+        ],
+        dates=[
+            r.DateMention(
+                text=d.span.text,
+                value=d.value,
+                precision=d.precision,  # type: ignore[arg-type]
+                span=_span(d.span),
+            )
+            for d in doc._.sayso_dates or []
+        ],
+    )

@@ -1,0 +1,167 @@
+"""The article analysis record: what sayso says about one article.
+
+This is the one typed record that every consumer (CLI, JSON export, corpus store, web view)
+reads. All spans are ``[start, end]`` character offsets into :attr:`ArticleAnalysis.text`,
+so ``text[start:end]`` is always the evidence, checkable in one click.
+
+>>> from sayso.record import ArticleAnalysis
+>>> rec = ArticleAnalysis(text="Hello.")
+>>> rec.schema_version
+'1.0'
+>>> ArticleAnalysis.model_validate_json(rec.model_dump_json()) == rec
+True
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+#: ``[start, end)`` character offsets into the analysed text.
+CharSpan = Annotated[tuple[int, int], Field(description="[start, end) character offsets into `text`")]
+
+EntityType = Literal["person", "organization", "country", "place", "other"]
+QuoteType = Literal["direct", "indirect", "mixed"]
+StanceLabel = Literal[
+    "asserts", "hedges", "denies", "doubts", "cannot_confirm", "conditional", "questions"
+]
+DatePrecision = Literal["day", "month", "year"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Entity(_Model):
+    """A person, organisation, country or place, with every way the article names it."""
+
+    id: str
+    name: str = Field(description="Canonical name, e.g. 'North Korea' for 'Pyongyang'.")
+    type: EntityType
+    aliases: list[str] = Field(default_factory=list, description="Other surface forms seen.")
+    mentions: list[CharSpan] = Field(default_factory=list)
+
+
+class Speaker(_Model):
+    name: str = Field(description="The speaker as written, or the antecedent of a pronoun.")
+    entity: str | None = Field(default=None, description="Entity id, when linked.")
+    role: str | None = Field(default=None, description="e.g. 'Kremlin spokesman'.")
+    span: CharSpan | None = Field(default=None, description="Where the speaker is named.")
+
+
+class TextSpan(_Model):
+    text: str
+    span: CharSpan
+
+
+class Statement(_Model):
+    """One attribution: a speaker, a cue (said, denied, according to ...) and a content."""
+
+    id: str
+    speaker: Speaker
+    cue: TextSpan
+    content: TextSpan
+    quote_type: QuoteType
+    date: str | None = Field(default=None, description="ISO date the statement was made.")
+    stance: StanceLabel = "asserts"
+    commitment: int = Field(default=2, ge=-3, le=3)
+    claim: str | None = Field(default=None, description="Id of the claim it is about.")
+    refers_to: str | None = Field(
+        default=None, description="Statement this one points back to ('a similar statement')."
+    )
+
+
+class ClaimStance(_Model):
+    holder: str
+    holder_entity: str | None = None
+    stance: StanceLabel
+    commitment: int = Field(ge=-3, le=3, description="-3 certainly false ... +3 certainly true")
+    statement: str | None = Field(description="Statement id, or null for the article's author.")
+    span: CharSpan = Field(description="The evidence for this stance.")
+
+
+class Claim(_Model):
+    id: str
+    text: str = Field(description="A short readable form of the proposition.")
+    stances: list[ClaimStance] = Field(default_factory=list)
+
+
+class Quantity(_Model):
+    text: str
+    value: float | None = Field(description="The number; for vague amounts the range's low end.")
+    unit: str | None = Field(default=None, description="Unit or counted noun ('troops').")
+    low: float | None = None
+    high: float | None = None
+    vague: bool = False
+    span: CharSpan
+
+
+class DateMention(_Model):
+    text: str
+    value: str = Field(description="ISO date: YYYY-MM-DD, YYYY-MM or YYYY.")
+    precision: DatePrecision
+    span: CharSpan
+
+
+SegmentLabel = Literal["reporting", "opinion"]
+GenreLabel = Literal["news report", "opinion/analysis", "advocacy"]
+
+
+class Segment(_Model):
+    """A sentence or paragraph marked as reporting or as the author's opinion."""
+
+    level: Literal["sentence", "paragraph"]
+    label: SegmentLabel
+    score: float = Field(ge=0.0, le=1.0, description="Probability that the segment is opinion.")
+    span: CharSpan
+
+
+class Genre(_Model):
+    label: GenreLabel
+    opinion_share: float = Field(ge=0.0, le=1.0, description="Share of sentences that are opinion.")
+    rhetoric_per_1000_words: float = Field(ge=0.0)
+    scores: dict[str, float] = Field(default_factory=dict, description="Score per genre label.")
+
+
+class RhetoricSpan(_Model):
+    """A persuasion technique (SemEval-2020 Task 11 label) and why it was flagged."""
+
+    technique: str
+    score: float = Field(ge=0.0, le=1.0)
+    span: CharSpan
+    text: str
+    evidence: str = Field(description="Short human-readable reason, e.g. the cue words.")
+
+
+class ArticleAnalysis(_Model):
+    """Everything sayso found in one article."""
+
+    schema_version: str = SCHEMA_VERSION
+    title: str | None = None
+    published: str | None = Field(default=None, description="ISO date, or null.")
+    authors: list[str] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="Site, file path or URL it came from.")
+    url: str | None = None
+    text: str
+    entities: list[Entity] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=list)
+    genre: Genre | None = None
+    rhetoric: list[RhetoricSpan] = Field(default_factory=list)
+
+    def quote(self, span: tuple[int, int]) -> str:
+        """The text a span points at: the one-click check."""
+        return self.text[span[0] : span[1]]
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of the record, as shipped in ``sayso/data/article-analysis.schema.json``."""
+    schema = ArticleAnalysis.model_json_schema()
+    schema["$id"] = f"https://sayso.invalid/schema/article-analysis/{SCHEMA_VERSION}"
+    return schema

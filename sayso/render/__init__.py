@@ -1,0 +1,1 @@
+"""sayso render."""
