@@ -6,8 +6,27 @@
 '1.0'
 """
 
-from sayso.api import analyze, analyze_article
-from sayso.record import ArticleAnalysis
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["ArticleAnalysis", "__version__", "analyze", "analyze_article"]
+
+if TYPE_CHECKING:
+    from sayso.api import analyze, analyze_article
+    from sayso.record import ArticleAnalysis
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: spaCy imports sayso's component modules through entry points on every
+    # `spacy.load`, so the package root must not pull in the whole API eagerly.
+    if name in ("analyze", "analyze_article"):
+        from sayso import api
+
+        return getattr(api, name)
+    if name == "ArticleAnalysis":
+        from sayso.record import ArticleAnalysis
+
+        return ArticleAnalysis
+    raise AttributeError(f"module 'sayso' has no attribute {name!r}")
