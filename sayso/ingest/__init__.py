@@ -15,6 +15,7 @@ All problems with the input raise :class:`~sayso.errors.InputError` (file, text)
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 from pathlib import Path
@@ -165,9 +166,14 @@ def detect_kind(
 
 def _ascii_view(data: bytes) -> bytes:
     """Bytes an ASCII regex can sniff, also for UTF-16 input (drop the NULs)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:1] == b"\x00" or data[1:2] == b"\x00":
-        return data.replace(b"\x00", b"")
-    return data
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    else:
+        if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            data = data[2:]
+    return data.replace(b"\x00", b"") if b"\x00" in data[:64] else data
 
 
 def _read_file(source: str, max_bytes: int) -> bytes:

@@ -198,7 +198,7 @@ def _mostly_utf8(data: bytes) -> str | None:
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = len(_NON_ASCII.findall(text)) - bad
-    if good >= 4 and bad * 20 <= good:
+    if good >= 2 and bad <= good:
         return text
     return None
 

@@ -99,10 +99,10 @@ def address_problem(ip: IPAddress) -> str | None:
         return "link-local"
     if ip.is_multicast:
         return "multicast"
-    if ip.is_private:
-        return "private"
     if ip.is_reserved:
         return "reserved"
+    if ip.is_private:
+        return "private"
     if not ip.is_global:
         return "non-public"
     return None
