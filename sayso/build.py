@@ -63,6 +63,8 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
                 name=a.speaker_name,
                 entity=a.speaker_entity,
                 role=a.role,
+                affiliation=a.affiliation,
+                affiliation_entity=a.affiliation_entity,
                 span=_span(a.speaker) if a.speaker is not None else None,
             ),
             cue=_text_span(a.cue),

@@ -78,6 +78,8 @@ class Attribution:
     quote_type: str = "indirect"  # direct | indirect | mixed
     role: str | None = None
     speaker_entity: str | None = None
+    affiliation: str | None = None  # the organisation or state the role belongs to
+    affiliation_entity: str | None = None
     date: str | None = None
     stance: str = "asserts"
     commitment: int = 2

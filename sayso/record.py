@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 
 #: ``[start, end)`` character offsets into the analysed text.
-CharSpan = Annotated[tuple[int, int], Field(description="[start, end) character offsets into `text`")]
+CharSpan = Annotated[
+    tuple[int, int], Field(description="[start, end) character offsets into `text`")
+]
 
 EntityType = Literal["person", "organization", "country", "place", "other"]
 QuoteType = Literal["direct", "indirect", "mixed"]
@@ -49,6 +51,10 @@ class Speaker(_Model):
     name: str = Field(description="The speaker as written, or the antecedent of a pronoun.")
     entity: str | None = Field(default=None, description="Entity id, when linked.")
     role: str | None = Field(default=None, description="e.g. 'Kremlin spokesman'.")
+    affiliation: str | None = Field(
+        default=None, description="Organisation or state the speaker speaks for, e.g. 'Kremlin'."
+    )
+    affiliation_entity: str | None = Field(default=None, description="Its entity id.")
     span: CharSpan | None = Field(default=None, description="Where the speaker is named.")
 
 

@@ -1,0 +1,345 @@
+"""Find attributions in a parsed ``Doc``: a cue, its source and its content.
+
+The cue is a verb whose lemma is often an attribution cue in annotated news
+(``cue_lexicon.tsv``), or "according to". The source is the cue's grammatical subject (or
+the agent of a passive, or the object of "according to"); the content is its clausal
+complement, or the clause it is attached to when the cue comes after ("..., she said"),
+widened to whole quotations that run over several sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from sayso.attribution.lexicon import AttributionWords
+from sayso.attribution.quotes import QuoteIndex
+
+CUE_POS = frozenset({"VERB", "AUX"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+OBJECT_DEPS = frozenset({"dobj", "oprd", "attr", "dative"})
+TOPIC_PREPS = frozenset({"of", "about", "on", "for", "that"})
+INHERIT_SUBJECT_DEPS = frozenset({"conj", "xcomp", "advcl"})
+EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–", "(", ")", "."})
+QUOTE_CHARS = frozenset("“”\"«»„‘’'")
+MAX_QUOTE_GAP = 3  # characters between a quotation and the clause it belongs to
+
+
+@dataclass
+class RawAttribution:
+    """An attribution before speakers are named: token spans plus a char-level content."""
+
+    cue: Span
+    source: Span | None
+    content: tuple[int, int]  # character offsets
+    quote_type: str
+    score: float
+
+
+def find_attributions(
+    doc: Doc,
+    cue_lemmas: frozenset[str],
+    quotes: QuoteIndex,
+    cue_precision: dict[str, float],
+    words: AttributionWords,
+) -> list[RawAttribution]:
+    """All attributions in ``doc``, in document order."""
+    found: list[RawAttribution] = []
+    for sent in doc.sents:
+        taken: list[tuple[int, int]] = []  # content ranges already claimed in this sentence
+        for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words):
+            if any(s <= cue_tok.idx < e for s, e in taken):
+                continue  # nested: the outer attribution covers this one
+            precision = cue_precision.get(cue_tok.lemma_.lower())
+            if cue_tok.lemma_.lower() in words.speech_noun_verbs:
+                att = _speech_noun(doc, cue_tok, quotes, words)
+            else:
+                att = _attribution_for(doc, cue_tok, quotes, precision, words)
+            if att is None:
+                continue
+            found.extend(att)
+            taken.append(att[0].content)
+    found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
+    return found
+
+
+def _cue_candidates(
+    sent: Span, cue_lemmas: frozenset[str], quotes: QuoteIndex, words: AttributionWords
+) -> list[Token]:
+    cands = [
+        t
+        for t in sent
+        if t.pos_ in CUE_POS
+        and (t.lemma_.lower() in cue_lemmas or _speech_noun_of(t, words) is not None)
+        and quotes.containing(t.idx, t.idx + len(t)) is None
+    ]
+    # Outer clauses first, so "X said that Y claimed Z" yields X's attribution.
+    cands.sort(key=lambda t: (_depth(t), t.i))
+    return cands
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head is not tok and depth < 50:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
+def _speech_noun_of(verb: Token, words: AttributionWords) -> Token | None:
+    """The speech noun a light verb carries: "made a similar statement", "statement was made"."""
+    if verb.lemma_.lower() not in words.speech_noun_verbs:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in words.speech_nouns:
+            return child
+    return None
+
+
+def _speech_noun(
+    doc: Doc, verb: Token, quotes: QuoteIndex, words: AttributionWords
+) -> list[RawAttribution] | None:
+    """ "A similar statement was made by X": the statement is the content; it points back."""
+    noun = _speech_noun_of(verb, words)
+    if noun is None:
+        return None
+    # "issued a statement saying ..." is the participle's attribution, found on its own.
+    if any(c.dep_ == "acl" and c.lemma_.lower() in ("say", "warn", "deny") for c in noun.children):
+        return None
+    subject = _subject_of(verb, words)
+    content = _char_range(doc, list(noun.subtree))
+    if content is None:
+        return None
+    return [
+        RawAttribution(
+            cue=_cue_span(verb),
+            source=src,
+            content=content,
+            quote_type=_quote_type(quotes, content),
+            score=0.5,
+        )
+        for src in (_split_conjuncts(doc, subject, verb) if subject is not None else [None])
+    ]
+
+
+def _attribution_for(
+    doc: Doc,
+    cue_tok: Token,
+    quotes: QuoteIndex,
+    precision: float | None,
+    words: AttributionWords,
+) -> list[RawAttribution] | None:
+    if cue_tok.lemma_.lower() == "accord":
+        return _according_to(doc, cue_tok, quotes, precision)
+    content_tokens = _complement_tokens(cue_tok)
+    subject = _subject_of(cue_tok, words)
+    excluded = set(_tokens_of(subject)) if subject is not None else set()
+    excluded.add(cue_tok.i)
+    content = _char_range(doc, [t for t in content_tokens if t.i not in excluded])
+    content = _widen_to_quotes(doc, cue_tok, content, quotes)
+    if content is None:
+        return None
+    cue = _cue_span(cue_tok)
+    sources = _split_conjuncts(doc, subject, cue_tok) if subject is not None else [None]
+    return [
+        RawAttribution(
+            cue=cue,
+            source=src,
+            content=content,
+            quote_type=_quote_type(quotes, content),
+            score=precision if precision is not None else 0.5,
+        )
+        for src in sources
+    ]
+
+
+def _according_to(
+    doc: Doc, cue_tok: Token, quotes: QuoteIndex, precision: float | None
+) -> list[RawAttribution] | None:
+    to = next((c for c in cue_tok.children if c.lower_ == "to"), None)
+    if to is None and cue_tok.i + 1 < len(doc) and doc[cue_tok.i + 1].lower_ == "to":
+        to = doc[cue_tok.i + 1]
+    if to is None:
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    source = _trim(doc[pobj.left_edge.i : pobj.right_edge.i + 1]) if pobj is not None else None
+    clause = cue_tok.head if cue_tok.head is not cue_tok else cue_tok
+    skip = {t.i for t in cue_tok.subtree}
+    content = _char_range(doc, [t for t in clause.subtree if t.i not in skip])
+    content = _widen_to_quotes(doc, cue_tok, content, quotes)
+    if content is None:
+        return None
+    return [
+        RawAttribution(
+            cue=doc[cue_tok.i : to.i + 1],
+            source=source,
+            content=content,
+            quote_type=_quote_type(quotes, content),
+            score=precision if precision is not None else 0.5,
+        )
+    ]
+
+
+def _subject_of(tok: Token, words: AttributionWords) -> Token | None:
+    """The speaker token: subject, passive agent, or the subject inherited from a head."""
+    for child in tok.children:
+        if child.dep_ in SUBJECT_DEPS:
+            if child.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
+                return tok.head  # "Peskov, who said ..."
+            return child
+    for child in tok.children:
+        if child.dep_ == "agent":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    if tok.dep_ in INHERIT_SUBJECT_DEPS and tok.head is not tok:
+        return _subject_of(tok.head, words)
+    # "X issued a statement saying ...": the participle speaks for the statement's issuer.
+    noun = tok.head
+    if tok.dep_ == "acl" and noun.lemma_.lower() in words.speech_nouns and noun.head is not noun:
+        return _subject_of(noun.head, words)
+    return None
+
+
+def _complement_tokens(cue: Token) -> list[Token]:
+    """Tokens of what the cue introduces."""
+    children = list(cue.children)
+    chosen = [c for c in children if c.dep_ in CLAUSE_DEPS]
+    if not chosen:
+        chosen = [c for c in children if c.dep_ in OBJECT_DEPS]
+        chosen += [c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
+    if chosen:
+        return [t for c in chosen for t in c.subtree]
+    # Post-posed cue: "Troops crossed the border, the ministry said."
+    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head is not cue:
+        own = {t.i for t in cue.subtree}
+        return [t for t in cue.head.subtree if t.i not in own and t.i < cue.i]
+    return []
+
+
+def _tokens_of(tok: Token | None) -> Iterable[int]:
+    if tok is None:
+        return ()
+    return range(tok.left_edge.i, tok.right_edge.i + 1)
+
+
+def _char_range(doc: Doc, tokens: list[Token]) -> tuple[int, int] | None:
+    """The span from the first to the last token, without edge punctuation."""
+    if not tokens:
+        return None
+    first = min(t.i for t in tokens)
+    last = max(t.i for t in tokens)
+    while first <= last and _is_edge_punct(doc[first], quote_ok=True):
+        first += 1
+    while last >= first and _is_edge_punct(doc[last], quote_ok=True):
+        last -= 1
+    if last < first:
+        return None
+    if last - first + 1 < 2 and not doc[first].is_alpha:
+        return None
+    return (doc[first].idx, doc[last].idx + len(doc[last]))
+
+
+def _is_edge_punct(tok: Token, *, quote_ok: bool) -> bool:
+    if tok.text in QUOTE_CHARS:
+        return not quote_ok
+    return tok.is_punct or tok.text in EDGE_PUNCT or tok.is_space
+
+
+def _widen_to_quotes(
+    doc: Doc, cue: Token, content: tuple[int, int] | None, quotes: QuoteIndex
+) -> tuple[int, int] | None:
+    """Take in whole quotations that the content touches or that sit next to the cue."""
+    sent = cue.sent
+    if content is None:
+        # "…,” she said: the quotation just before (or after) the cue clause.
+        near = [
+            (s, e)
+            for s, e in quotes.overlapping(sent.start_char - MAX_QUOTE_GAP, sent.end_char)
+            if e - s > 12 and not (s <= cue.idx < e)
+        ]
+        if not near:
+            return None
+        content = min(near, key=lambda r: min(abs(r[1] - cue.idx), abs(r[0] - cue.idx)))
+    start, end = content
+    for s, e in quotes.overlapping(start, end):
+        if s <= cue.idx < e:
+            continue
+        start, end = min(start, s), max(end, e)
+    return (start, end)
+
+
+def _quote_type(quotes: QuoteIndex, content: tuple[int, int]) -> str:
+    share = quotes.quoted_share(*content)
+    if share >= 0.8:
+        return "direct"
+    if share > 0.0:
+        return "mixed"
+    return "indirect"
+
+
+def _cue_span(cue: Token) -> Span:
+    """The cue verb with its auxiliaries, negation and particle ("has not yet confirmed")."""
+    doc = cue.doc
+    start = cue.i
+    while (
+        start > 0
+        and doc[start - 1].head is cue
+        and doc[start - 1].dep_
+        in (
+            "aux",
+            "auxpass",
+            "neg",
+        )
+    ):
+        start -= 1
+    end = cue.i + 1
+    while end < len(doc) and doc[end].head is cue and doc[end].dep_ == "prt":
+        end += 1
+    return doc[start:end]
+
+
+def _split_conjuncts(doc: Doc, subject: Token, cue: Token) -> list[Span | None]:
+    """ "Russia and North Korea denied ..." gives one source per named conjunct."""
+    conjuncts = [c for c in subject.children if c.dep_ == "conj"]
+    whole = _source_span(doc, subject, cue)
+    if not conjuncts or subject.pos_ != "PROPN" or any(c.pos_ != "PROPN" for c in conjuncts):
+        return [whole]
+    parts: list[Span | None] = []
+    heads = [subject, *conjuncts]
+    for n, head in enumerate(heads):
+        stop = heads[n + 1].left_edge.i if n + 1 < len(heads) else head.right_edge.i + 1
+        start = head.left_edge.i if n else subject.left_edge.i
+        part = _trim(doc[start:stop])
+        if part is not None:
+            parts.append(part)
+    return parts or [whole]
+
+
+def _source_span(doc: Doc, subject: Token, cue: Token) -> Span | None:
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    if start <= cue.i < end:  # "Peskov, who said": stop before the relative clause
+        end = (
+            min(c.left_edge.i for c in subject.children if c.i > subject.i)
+            if any(c.i > subject.i for c in subject.children)
+            else subject.i + 1
+        )
+        end = min(end, cue.i)
+    return _trim(doc[start:end])
+
+
+def _trim(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and _is_edge_punct(doc[start], quote_ok=False):
+        start += 1
+    while end > start and (
+        _is_edge_punct(doc[end - 1], quote_ok=False)
+        or doc[end - 1].tag_ in ("WP", "WDT")
+        or doc[end - 1].dep_ == "cc"
+    ):
+        end -= 1
+    return doc[start:end] if end > start else None

@@ -1,0 +1,70 @@
+"""Loading the attribution lexicons shipped in ``sayso/data``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Verb lemmas with the share of their occurrences that were cues in PolNeAR train."""
+
+    precision: dict[str, float]
+    counts: dict[str, int]
+
+    def cue_lemmas(self, min_precision: float, min_count: int) -> frozenset[str]:
+        return frozenset(
+            lemma
+            for lemma, p in self.precision.items()
+            if p >= min_precision and self.counts[lemma] >= min_count
+        )
+
+
+@dataclass(frozen=True)
+class AttributionWords:
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    thing_pronouns: frozenset[str]
+    first_person: frozenset[str]
+    role_nouns: frozenset[str]
+    speech_nouns: frozenset[str]  # "statement": "a similar statement was made by X"
+    speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
+
+    @property
+    def pronouns(self) -> frozenset[str]:
+        return self.person_pronouns | self.group_pronouns | self.thing_pronouns
+
+
+def _data_text(name: str) -> str:
+    return resources.files("sayso").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_cue_lexicon() -> CueLexicon:
+    """The cue lexicon (``cue_lexicon.tsv``, built by ``scripts/build_cue_lexicon.py``)."""
+    lines = [ln for ln in _data_text("cue_lexicon.tsv").splitlines() if not ln.startswith("#")]
+    precision: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        precision[row["lemma"]] = float(row["precision"])
+        counts[row["lemma"]] = int(row["cue_count"])
+    return CueLexicon(precision, counts)
+
+
+@lru_cache(maxsize=1)
+def load_attribution_words() -> AttributionWords:
+    data = json.loads(_data_text("attribution.json"))
+    p = data["pronouns"]
+    return AttributionWords(
+        person_pronouns=frozenset(p["person"]),
+        group_pronouns=frozenset(p["group"]),
+        thing_pronouns=frozenset(p["thing"]),
+        first_person=frozenset(p["first_person"]),
+        role_nouns=frozenset(data["role_nouns"]),
+        speech_nouns=frozenset(data["speech_nouns"]),
+        speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
+    )

