@@ -5,13 +5,19 @@ All sentences are invented for these tests.
 
 from __future__ import annotations
 
+import csv
+import json
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from sayso.components.stance import make_stance
 from sayso.doc_types import Attribution
+from sayso.evaluate.stance import evaluate_stance, run
 from sayso.stance import classify_stance, refers_back
+from sayso.stance.classify import classify_headline
 from sayso.stance.lexicon import load_lexicon
 
 # --- classify_stance: one or more invented sentences per label --------------------------------
@@ -231,3 +237,81 @@ def test_component_handles_no_statements(base_nlp: Language, stance_pipe) -> Non
     doc = base_nlp("Nothing was said here.")
     doc = stance_pipe(doc)
     assert doc._.sayso_statements == []
+
+
+# --- headlines and the Emergent evaluator --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "label"),
+    [
+        ("Army denies shelling the refugee camp", "denies"),
+        ("Viral photo of captured general is a hoax", "denies"),
+        ("Navy seizes tanker in the strait", "asserts"),
+        ("Rebel commander reportedly killed in air strike", "hedges"),
+        ("Warlord may have fled the capital, sources say", "hedges"),
+        ("Did the militia poison the wells?", "questions"),
+        ("Did the militia really poison the wells?", "doubts"),
+        ("Ministry cannot confirm or deny the sinking of the ferry", "cannot_confirm"),
+    ],
+)
+def test_classify_headline(headline: str, label: str) -> None:
+    assert classify_headline(headline).label == label
+
+
+def _write_tiny_emergent(path: Path) -> Path:
+    rows = []
+    topics = ["dam", "bridge", "airport", "port", "depot", "pipeline", "ferry", "radar"]
+    for i, topic in enumerate(topics):
+        claim = f"claim-{i}"
+        rows.append((f"Rebels blew up the {topic}", f"Rebels blow up the {topic}", "for", claim))
+        rows.append(
+            (f"Rebels blew up the {topic}", f"Rebels deny blowing up the {topic}", "against", claim)
+        )
+        rows.append(
+            (
+                f"Rebels blew up the {topic}",
+                f"Rebels reportedly blew up the {topic}",
+                "observing",
+                claim,
+            )
+        )
+    csv_path = path / "emergent.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            [
+                "id",
+                "claimHeadline",
+                "articleHeadline",
+                "articleHeadlineStance",
+                "articleId",
+                "claimId",
+            ]
+        )
+        for i, (claim, head, stance, cid) in enumerate(rows):
+            w.writerow([i, claim, head, stance, f"a{i}", cid])
+    return csv_path
+
+
+def test_evaluator_on_tiny_csv(tmp_path: Path) -> None:
+    csv_path = _write_tiny_emergent(tmp_path)
+    out = evaluate_stance(csv_path)
+    json.dumps(out)  # JSON-serialisable
+    assert out["n"] == 24
+    # brief's mapping: hedges -> for, so the "reportedly" rows count as errors
+    assert out["rules"]["accuracy"] == pytest.approx(16 / 24, abs=1e-4)
+    assert out["rules"]["confusion"]["observing"]["for"] == 8
+    assert out["rules_relayed_observing"]["accuracy"] == 1.0
+    assert out["rules_relayed_observing"]["macro_f1"] == 1.0
+    assert out["trained_cv"]["split"] == "GroupKFold by claimId"
+    assert out["trained_cv"]["n"] == 24
+    assert out["accuracy"] == 1.0
+
+
+def test_run_accepts_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "emergent").mkdir()
+    _write_tiny_emergent(tmp_path / "emergent")
+    out = run(tmp_path)
+    assert out["n"] == 24
+    assert "rules" in capsys.readouterr().out
