@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import random
 import sys
 from pathlib import Path
 
@@ -201,6 +202,27 @@ def test_html_without_body_is_input_error() -> None:
         article_from_bytes(b"<html><head></head><body>   </body></html>", source=None)
 
 
+def test_html_heading_dropped_when_title_has_site_suffix() -> None:
+    page = (
+        "<html><head><title>Convoy halted at the river | Orvell Courier</title></head><body>"
+        "<article><h1>Convoy halted at the river</h1>"
+        "<p>Border guards stopped a convoy of forty trucks at the river crossing on Sunday, "
+        "the regional governor said, citing missing permits.</p>"
+        "<p>The governor said the trucks would be inspected one by one before the crossing "
+        "reopens on Monday morning.</p></article></body></html>"
+    )
+    art = extract_html(page)
+    assert art.title is not None and art.title.startswith("Convoy halted at the river")
+    assert art.text.startswith("Border guards stopped a convoy")
+
+
+def test_undecodable_bytes() -> None:
+    rng = random.Random(3)  # random high bytes: no text encoding makes sense of them
+    junk = bytes(rng.randrange(0x80, 0x100) for _ in range(5000))
+    with pytest.raises(InputError, match="encoding could not be detected"):
+        article_from_bytes(junk, source=None)
+
+
 def test_html_short_page_uses_fallback() -> None:
     art = extract_html("<html><body><p>The envoy said talks had stalled.</p></body></html>")
     assert art.text == "The envoy said talks had stalled."
@@ -293,6 +315,11 @@ def test_markdown_sniffed_without_extension() -> None:
 
 
 # --- plain text -------------------------------------------------------------------------------
+
+
+def test_plain_headline_question_is_title() -> None:
+    art = extract_plain("Will the Orvell Truce Hold?\n\nDiplomats said it might.")
+    assert (art.title, art.text) == ("Will the Orvell Truce Hold?", "Diplomats said it might.")
 
 
 def test_plain_title_taken_and_text_kept_verbatim() -> None:

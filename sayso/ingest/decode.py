@@ -229,7 +229,7 @@ def _detect(data: bytes) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             raise InputError(
-                "the input is not valid UTF-8 and its encoding could not be detected"
+                "the input is not valid UTF-8 and its encoding could not be detected (binary data?)"
             ) from None
     encoding = codecs.lookup(best.encoding).name.replace("-", "_")
     if encoding in _WESTERN or encoding.startswith("iso8859"):

@@ -87,6 +87,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _AROUND_NL = re.compile(r" *\n *")
 _MANY_NL = re.compile(r"\n{2,}")
 _WS = re.compile(r"\s+")
+_TITLE_SUFFIX = re.compile(r"^\s*[|\-–—:•·]\s+\S")  # "Headline | Site", "Headline - Site"
 _BREAK = "\x00"  # block separator inside the flattened stream (never in decoded text)
 
 
@@ -243,7 +244,9 @@ def _drop_title_heading(text: str, title: str | None) -> str:
     if not title:
         return text
     first, sep, rest = text.partition("\n\n")
-    if sep and _WS.sub(" ", first).strip().casefold() == title.casefold():
+    head = _WS.sub(" ", first).strip().casefold()
+    wanted = title.casefold()
+    if sep and head and (head == wanted or _TITLE_SUFFIX.match(wanted[len(head) :])):
         return rest
     return text
 

@@ -17,7 +17,8 @@ Markdown is turned into plain prose for the analysis:
 Plain text is kept exactly as decoded, except for a title and byline at the top: the first
 line is taken as the title (and removed from the text) when it is short (< 200 characters,
 at most 30 words), does not end in sentence punctuation (``. ! ? : ; ,`` or an ellipsis,
-ignoring closing quotes), and is followed by a blank line and more text. A following
+ignoring closing quotes; a Title-Cased line of 3+ words may end in ``?`` or ``!``), and is
+followed by a blank line and more text. A following
 ``By Jane Roe and John Doe`` line, alone in its block, becomes the authors and is removed too.
 Everything removed is kept in ``Article.title``/``authors``, so nothing is lost.
 """
@@ -67,6 +68,8 @@ _EM_STAR = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
 _EM_UNDER = re.compile(r"(?<![_\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![_\w])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _SPACES = re.compile(r"[ \t]+")
+_SPECIAL = re.compile(r"[\\`\[<*_~]")
+_UNESCAPE = re.compile("[\ue000-\ue07f]")
 
 _MD_SIGNALS = (
     re.compile(r"^ {0,3}#{1,6} \S", re.MULTILINE),
@@ -80,6 +83,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:[^\n]*\n){0,60}?(?:title|date|autho
 _END_PUNCT = ".!?:;,…"
 _CLOSERS = "\"'”’»)]"
 _BYLINE = re.compile(r"^[Bb]y[ \t]+([A-Z][^\n]{1,120})$")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 
@@ -166,7 +170,16 @@ def _is_title(line: str) -> bool:
     if _BULLET.match(line) or _BYLINE.match(line):
         return False
     core = line.rstrip(_CLOSERS).rstrip()
-    return bool(core) and core[-1] not in _END_PUNCT
+    if not core:
+        return False
+    if core[-1] in "?!":  # "Will the Truce Hold?" is a headline, "Why did it fail?" is not
+        return len(line.split()) >= 3 and _title_cased(core)
+    return core[-1] not in _END_PUNCT
+
+
+def _title_cased(line: str) -> bool:
+    words = [w for w in _WORD.findall(line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _byline(block: str) -> list[str]:
@@ -334,18 +347,28 @@ def _md_blocks(body: str, result: TextArticle) -> list[str]:
 
 
 def _inline(text: str) -> str:
-    text = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
-    text = _CODE.sub(lambda m: m.group(2).strip(), text)
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REFLINK.sub(r"\1", text)
-    text = _FOOTNOTE.sub("", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    if not _SPECIAL.search(text):  # most prose lines: nothing to unwrap
+        return _SPACES.sub(" ", text).strip()
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), text)
+    if "`" in text:
+        text = _CODE.sub(lambda m: m.group(2).strip(), text)
+    if "[" in text:
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+        text = _REFLINK.sub(r"\1", text)
+        text = _FOOTNOTE.sub("", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _TAG.sub("", text)
     for _ in range(2):  # nested emphasis: ***x*** or **_x_**
-        text = _STRONG.sub(r"\2", text)
-        text = _EM_STAR.sub(r"\1", text)
-        text = _EM_UNDER.sub(r"\1", text)
-        text = _STRIKE.sub(r"\1", text)
-    text = re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group(0)) - 0xE000), text)
+        if "*" in text:
+            text = _STRONG.sub(r"\2", text)
+            text = _EM_STAR.sub(r"\1", text)
+        if "_" in text:
+            text = _STRONG.sub(r"\2", text)
+            text = _EM_UNDER.sub(r"\1", text)
+        if "~" in text:
+            text = _STRIKE.sub(r"\1", text)
+    text = _UNESCAPE.sub(lambda m: chr(ord(m.group(0)) - 0xE000), text)
     return _SPACES.sub(" ", text).strip()
