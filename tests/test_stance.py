@@ -33,6 +33,7 @@ from sayso.stance.lexicon import load_lexicon
         ("suggested", "the envoy would return next week", None, "asserts", 2),
         # a negative proposition asserted is still an assertion
         ("said", "no troops were sent across the river", None, "asserts", 3),
+        ("said", "the talks would resume in May", None, "asserts", 3),
         # hedges
         ("said", "the drones were likely launched from the coast", None, "hedges", 1),
         ("told reporters", "the general may have been wounded", None, "hedges", 1),
@@ -146,6 +147,8 @@ def test_lexicon_forms() -> None:
             False,
         ),
         ("said", "the border was closed", "The governor said the border was closed.", False),
+        ("made", "a similar statement", "The envoy made a similar statement.", True),
+        ("said", "the same units had withdrawn", "Kyiv said the same units had withdrawn.", False),
     ],
 )
 def test_refers_back(cue: str, content: str, sentence: str, expected: bool) -> None:

@@ -149,6 +149,10 @@ def refers_back(cue: str, content: str, *, sentence: str | None = None) -> str |
     'the same'
     >>> refers_back("made", "", sentence="A similar statement was made by Ankara.")
     'A similar statement'
+    >>> refers_back("made", "a similar statement")
+    'a similar statement'
+    >>> refers_back("said", "the same units were deployed") is None
+    True
     >>> refers_back("said", "the two sides agreed a truce") is None
     True
     """
@@ -156,6 +160,11 @@ def refers_back(cue: str, content: str, *, sentence: str | None = None) -> str |
     norm = " ".join(content.lower().strip(" .,;:!\"'“”‘’").split())
     if norm in lex.refers_back_content:
         return content.strip(" .,;:!\"'“”‘’")
+    # the content names an earlier statement: "made a similar statement", "repeated the same claim"
+    lead = content.lstrip(" \"'“‘")
+    for hit in lex.refers_back_hits(lead[:40]):
+        if hit.start == 0 and hit.text.lower().startswith(("a similar", "similar", "the same")):
+            return hit.text
     frame = _frame(content, sentence) if sentence else cue
     hits = lex.refers_back_hits(frame)
     return hits[0].text if hits else None

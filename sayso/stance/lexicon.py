@@ -1,7 +1,7 @@
 """The stance lexicon (``sayso/data/stance_lexicon.json``) compiled into regexes.
 
-Each phrase list becomes one named group of a single compiled regex per section, so a text
-is scanned once per section.
+Each section's phrase lists go into one token trie (:class:`PhraseTable`), so a text is
+tokenised once and scanned once per section, with dictionary look-ups.
 
 >>> lex = load_lexicon()
 >>> lex.lemma_of("categorically denied")
@@ -43,29 +43,85 @@ class Hit:
     start: int
 
 
-def _phrase_regex(phrase: str) -> str:
-    parts = []
-    for word in phrase.split():
-        parts.append(r"\S+" if word == "*" else re.escape(word))
-    body = r"\s+".join(parts)
-    if phrase[:1].isalnum():
-        body = r"(?<![\w-])" + body
-    if phrase[-1:].isalnum():
-        body = body + r"(?![\w-])"
-    return body
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
-def _compile(groups: dict[str, list[str]]) -> re.Pattern[str] | None:
-    alts = []
-    for key in sorted(groups, key=lambda k: PRIORITY.index(k) if k in PRIORITY else 99):
-        phrases = [p for p in groups[key] if p.strip()]
-        if not phrases:
-            continue
-        phrases.sort(key=len, reverse=True)
-        alts.append(f"(?P<{key}>" + "|".join(_phrase_regex(p) for p in phrases) + ")")
-    if not alts:
-        return None
-    return re.compile("|".join(alts), re.IGNORECASE)
+def _tokens(text: str, lower_only: frozenset[str] = frozenset()) -> list[tuple[str, int, int]]:
+    """Lower-cased word/punctuation tokens with offsets. Words in ``lower_only`` ("may") match
+    only when written in lower case (or first in the text), so the month "May" is no hedge."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        low = tok.lower().replace("’", "'")
+        if low in lower_only and tok != low and m.start() > 0:
+            low = tok
+        out.append((low, m.start(), m.end()))
+    return out
+
+
+class PhraseTable:
+    """Phrases of several labels in a token trie; '*' in a phrase stands for any one token.
+
+    Scanning is left to right, longest match first (ties go to the earlier label in
+    :data:`PRIORITY`), matches do not overlap.
+
+    >>> t = PhraseTable({"denies": ["fake news", "fake"], "hedges": ["may * been"]})
+    >>> [(h.key, h.text) for h in t.hits("Fake news, they may have been told.")]
+    [('denies', 'Fake news'), ('hedges', 'may have been')]
+    """
+
+    _END = "\x00"
+
+    def __init__(
+        self, groups: dict[str, list[str]], lower_only: frozenset[str] = frozenset()
+    ) -> None:
+        self._lower_only = lower_only
+        self._trie: dict[str, Any] = {}
+        order = sorted(groups, key=lambda k: PRIORITY.index(k) if k in PRIORITY else 99)
+        for key in order:
+            for phrase in groups[key]:
+                toks = [t for t, _, _ in _tokens(phrase)]
+                if not toks:
+                    continue
+                node = self._trie
+                for tok in toks:
+                    node = node.setdefault(tok, {})
+                node.setdefault(self._END, key)
+
+    def _walk(self, toks: list[tuple[str, int, int]], i: int) -> tuple[int, str] | None:
+        best: tuple[int, str] | None = None
+        stack: list[tuple[dict[str, Any], int]] = [(self._trie, i)]
+        while stack:
+            node, j = stack.pop()
+            if self._END in node and j > i and (best is None or j > best[0]):
+                best = (j, node[self._END])
+            if j < len(toks):
+                nxt = node.get(toks[j][0])
+                if nxt is not None:
+                    stack.append((nxt, j + 1))
+                star = node.get("*")
+                if star is not None:
+                    stack.append((star, j + 1))
+        return best
+
+    def hits(self, text: str) -> list[Hit]:
+        """All non-overlapping phrase matches in the text, left to right."""
+        if not text or not self._trie:
+            return []
+        toks = _tokens(text, self._lower_only)
+        out: list[Hit] = []
+        i = 0
+        while i < len(toks):
+            if toks[i][0] in self._trie or "*" in self._trie:
+                found = self._walk(toks, i)
+                if found is not None:
+                    j, key = found
+                    start, end = toks[i][1], toks[j - 1][2]
+                    out.append(Hit(key, text[start:end], start))
+                    i = j
+                    continue
+            i += 1
+        return out
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -97,13 +153,14 @@ class Lexicon:
                 self._forms.setdefault(form, lemma)
         for form, lemma in data.get("irregular_forms", {}).items():
             self._forms[form.lower()] = lemma.lower()
-        self.frame_re = _compile(data["frame_phrases"])
-        self.content_re = _compile(data["content_phrases"])
-        self.headline_re = _compile(
+        lower_only = frozenset(w.lower() for w in data.get("lower_case_only", []))
+        self.frame_table = PhraseTable(data["frame_phrases"], lower_only)
+        self.content_table = PhraseTable(data["content_phrases"], lower_only)
+        self.headline_table = PhraseTable(
             {k: v for k, v in data["headline_phrases"].items() if not k.startswith("_")}
         )
         back = data["refers_back"]
-        self.refers_back_re = _compile({"hedges": back["frame_phrases"]})
+        self.refers_back_table = PhraseTable({"refers_back": back["frame_phrases"]})
         self.refers_back_content = {p.lower() for p in back["content_exact"]}
 
     def lemma_of(self, cue: str) -> str:
@@ -127,31 +184,21 @@ class Lexicon:
         """The lexicon section of a cue lemma (``denies``, ``asserts_weak`` ...) or None."""
         return self._cue.get(lemma.lower())
 
-    @staticmethod
-    def _hits(pattern: re.Pattern[str] | None, text: str) -> list[Hit]:
-        if pattern is None or not text:
-            return []
-        return [
-            Hit(m.lastgroup or "", m.group(0), m.start())
-            for m in pattern.finditer(text)
-            if m.lastgroup
-        ]
-
     def frame_hits(self, text: str) -> list[Hit]:
         """Phrases of ``frame_phrases`` in the text around the content."""
-        return self._hits(self.frame_re, text)
+        return self.frame_table.hits(text)
 
     def content_hits(self, text: str) -> list[Hit]:
         """Phrases of ``content_phrases`` in the content."""
-        return self._hits(self.content_re, text)
+        return self.content_table.hits(text)
 
     def headline_hits(self, text: str) -> list[Hit]:
         """Phrases of ``headline_phrases`` in a headline."""
-        return self._hits(self.headline_re, text)
+        return self.headline_table.hits(text)
 
     def refers_back_hits(self, text: str) -> list[Hit]:
         """Pointing-back phrases ('a similar statement', 'echoed') in a text."""
-        return self._hits(self.refers_back_re, text)
+        return self.refers_back_table.hits(text)
 
 
 @lru_cache(maxsize=1)
