@@ -19,6 +19,7 @@ from sayso.attribution.quotes import QuoteIndex
 
 CUE_POS = frozenset({"VERB", "AUX"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+ADJECTIVAL_DEPS = frozenset({"amod", "compound"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 OBJECT_DEPS = frozenset({"dobj", "oprd", "attr", "dative"})
 TOPIC_PREPS = frozenset({"of", "about", "on", "for", "that"})
@@ -26,6 +27,8 @@ INHERIT_SUBJECT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–", "(", ")", "."})
 QUOTE_CHARS = frozenset("“”\"«»„‘’'")
 MAX_QUOTE_GAP = 3  # characters between a quotation and the clause it belongs to
+MAX_QUOTE_TO_CUE = 60  # '…,” the deputy foreign minister said': room for the speaker
+MIN_QUOTE_CHARS = 12  # shorter quoted bits are names, titles or scare quotes
 
 
 @dataclass
@@ -73,6 +76,7 @@ def _cue_candidates(
         t
         for t in sent
         if t.pos_ in CUE_POS
+        and t.dep_ not in ADJECTIVAL_DEPS  # "so-called", "the announced cuts"
         and (t.lemma_.lower() in cue_lemmas or _speech_noun_of(t, words) is not None)
         and quotes.containing(t.idx, t.idx + len(t)) is None
     ]
@@ -212,7 +216,14 @@ def _complement_tokens(cue: Token) -> list[Token]:
         chosen = [c for c in children if c.dep_ in OBJECT_DEPS]
         chosen += [c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
     if chosen:
-        return [t for c in chosen for t in c.subtree]
+        tokens = [t for c in chosen for t in c.subtree]
+        # A "that"-clause starts at "that"; words before it were misattached by the parser
+        # ("announced, citing intelligence, that ...").
+        marks = [m for c in chosen for m in c.children if m.dep_ == "mark" and m.i < c.i]
+        if marks:
+            first = min(m.i for m in marks)
+            tokens = [t for t in tokens if t.i >= first]
+        return tokens
     # Post-posed cue: "Troops crossed the border, the ministry said."
     if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head is not cue:
         own = {t.i for t in cue.subtree}
@@ -255,11 +266,14 @@ def _widen_to_quotes(
     """Take in whole quotations that the content touches or that sit next to the cue."""
     sent = cue.sent
     if content is None:
-        # "…,” she said: the quotation just before (or after) the cue clause.
+        if any(c.dep_ == "auxpass" for c in cue.children):
+            return None  # "the film was shown": a passive with nothing said
+        # "…,” she said / she said: “…”: a quotation right next to the cue clause.
         near = [
             (s, e)
             for s, e in quotes.overlapping(sent.start_char - MAX_QUOTE_GAP, sent.end_char)
-            if e - s > 12 and not (s <= cue.idx < e)
+            if e - s > MIN_QUOTE_CHARS
+            and (0 <= cue.idx - e <= MAX_QUOTE_TO_CUE or 0 <= s - (cue.idx + len(cue)) <= 3)
         ]
         if not near:
             return None

@@ -1,0 +1,142 @@
+"""The ``sayso`` command line.
+
+    sayso analyze article.html --format text
+    sayso analyze https://example.org/story --format json > record.json
+    cat article.txt | sayso analyze -
+    sayso evaluate attribution ../shared/data/polnear/dev
+    sayso evaluate stance ../shared/data/emergent/emergent.csv
+    sayso schema > article-analysis.schema.json
+
+Errors in the input are reported as one line on stderr with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sayso import __version__
+from sayso.errors import SaysoError
+
+EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from sayso.api import analyze
+    from sayso.ingest import load_source
+
+    article = load_source(args.source, allow_private=args.allow_private)
+    record = analyze(article, published=args.published, title=args.title)
+    fmt = args.format or ("text" if sys.stdout.isatty() else "json")
+    if fmt == "json":
+        sys.stdout.write(record.model_dump_json(indent=2 if args.indent else None) + "\n")
+    else:
+        from sayso.render.text import render
+
+        render(record)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from sayso.record import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def _print_result(result: dict[str, Any]) -> int:
+    # The last line of stdout is always one JSON object, for scripts.
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+def _evaluate_attribution(args: argparse.Namespace) -> int:
+    from sayso.evaluate.attribution import evaluate_attribution
+
+    _require_dir(args.directory)
+    return _print_result(evaluate_attribution(args.directory, limit=args.limit))
+
+
+def _evaluate_stance(args: argparse.Namespace) -> int:
+    from sayso.evaluate.stance import run
+
+    if not args.file.is_file():
+        raise SaysoError(f"no such file: {args.file}")
+    return _print_result(run(args.file))
+
+
+def _require_dir(path: Path) -> None:
+    if not path.is_dir():
+        raise SaysoError(f"not a directory: {path}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sayso", description="On whose say-so? Who said what in news articles."
+    )
+    parser.add_argument("--version", action="version", version=f"sayso {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="analyse one article (file, URL, or - for stdin)")
+    p.add_argument("source", help="path to a .txt/.md/.html file, an http(s) URL, or -")
+    p.add_argument("--format", choices=("json", "text"), help="default: text on a terminal")
+    p.add_argument("--published", help="the article's date (ISO), for relative dates")
+    p.add_argument("--title", help="override the article's title")
+    p.add_argument("--indent", action="store_true", help="pretty-print JSON")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on loopback, private and link-local addresses",
+    )
+    p.set_defaults(func=_analyze)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the analysis record")
+    p.set_defaults(func=_schema)
+
+    ev = sub.add_parser("evaluate", help="score sayso against annotated data")
+    ev_sub = ev.add_subparsers(dest="what", required=True)
+    p = ev_sub.add_parser("attribution", help="PolNeAR-style brat directory")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--limit", type=int, help="only the first N documents")
+    p.set_defaults(func=_evaluate_attribution)
+    p = ev_sub.add_parser("stance", help="Emergent CSV (headline stance)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_evaluate_stance)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sayso`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except SaysoError as exc:
+        print(f"sayso: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sayso: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if os.environ.get("SAYSO_DEBUG"):
+            raise
+        print(
+            f"sayso: internal error: {type(exc).__name__}: {exc} (SAYSO_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Who said what: each attribution pattern the issue names, on sentences written for sayso."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from spacy.language import Language
+
+from sayso.doc_types import Attribution
+
+
+def statements(nlp: Language, text: str, published: dt.date | None = None) -> list[Attribution]:
+    doc = nlp.make_doc(text)
+    doc._.sayso_published = published
+    return nlp(doc)._.sayso_statements
+
+
+def only(nlp: Language, text: str) -> Attribution:
+    found = statements(nlp, text)
+    assert len(found) == 1, [(s.speaker_name, s.cue.text) for s in found]
+    return found[0]
+
+
+def test_x_said_that(nlp: Language) -> None:
+    st = only(nlp, "The defence minister said that the bridge had been destroyed overnight.")
+    assert st.speaker is not None and st.speaker.text == "The defence minister"
+    assert st.cue.text == "said"
+    assert st.content.text == "that the bridge had been destroyed overnight"
+    assert st.quote_type == "indirect"
+
+
+def test_postposed_speaker(nlp: Language) -> None:
+    st = only(nlp, "The convoy reached the city before dawn, the governor said.")
+    assert st.speaker_name == "governor"
+    assert st.content.text == "The convoy reached the city before dawn"
+
+
+def test_told_reporters(nlp: Language) -> None:
+    st = only(nlp, "General Anna Berg told reporters the offensive had stalled.")
+    assert st.speaker_name == "Anna Berg"
+    assert st.role == "General"
+    assert st.cue.text == "told"
+    assert "offensive had stalled" in st.content.text
+
+
+def test_according_to(nlp: Language) -> None:
+    st = only(nlp, "According to the ministry, 300 shells hit the port last week.")
+    assert st.cue.text == "According to"
+    assert st.speaker is not None and st.speaker.text == "the ministry"
+    assert st.content.text.startswith("300 shells hit the port")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Hungary announced that it would block the sanctions package.", "announced"),
+        ("Kyiv demanded that the talks be moved to Geneva.", "demanded"),
+        ("The agency warned that the reactor was losing power.", "warned"),
+        ("Moscow denied that its jets had entered Estonian airspace.", "denied"),
+        ("The army confirmed that two soldiers were captured.", "confirmed"),
+    ],
+)
+def test_reporting_verbs(nlp: Language, sentence: str, cue: str) -> None:
+    st = only(nlp, sentence)
+    assert st.cue.text == cue
+    assert st.content.text.startswith("that ")
+
+
+def test_speech_frame(nlp: Language) -> None:
+    st = only(
+        nlp, "In a speech to parliament, Prime Minister Ola Dahl said the border would stay shut."
+    )
+    assert st.speaker_name == "Ola Dahl"
+    assert st.role == "Prime Minister"
+    assert st.content.text == "the border would stay shut"
+
+
+def test_quote_over_several_sentences(nlp: Language) -> None:
+    text = 'Colonel Mira Soto said: "We held the line. Nobody retreated. We will hold it again."'
+    st = only(nlp, text)
+    assert st.quote_type == "direct"
+    assert st.content.text == '"We held the line. Nobody retreated. We will hold it again."'
+
+
+def test_quote_then_he_said(nlp: Language) -> None:
+    text = (
+        'Finance Minister Karl Aho arrived late.\n\n"The budget cannot carry another war," he said.'
+    )
+    st = only(nlp, text)
+    assert st.speaker is not None and st.speaker.text == "he"
+    assert st.speaker_name == "Karl Aho"
+    assert st.quote_type == "direct"
+    assert st.content.text == '"The budget cannot carry another war,"'
+
+
+def test_pronoun_resolves_to_last_speaker_not_last_name(nlp: Language) -> None:
+    text = (
+        "Envoy Lars Holm said the ceasefire was holding. "
+        "The talks in Oslo were attended by Maria Lind. "
+        "He added that prisoners would be exchanged on Friday."
+    )
+    found = statements(nlp, text)
+    added = next(s for s in found if s.cue.text == "added")
+    assert added.speaker_name == "Lars Holm"
+
+
+def test_states_and_agencies_as_conjoined_speakers(nlp: Language) -> None:
+    found = statements(nlp, "Russia and North Korea denied the reports.")
+    assert [s.speaker_name for s in found] == ["Russia", "North Korea"]
+    assert all(s.cue.text == "denied" for s in found)
+    assert all(s.speaker_entity is not None for s in found)
+
+
+def test_role_after_name_apposition(nlp: Language) -> None:
+    st = only(
+        nlp, "Tomas Brink, the deputy foreign minister of Sweden, said the embassy would reopen."
+    )
+    assert st.speaker_name == "Tomas Brink"
+    assert st.role == "deputy foreign minister of Sweden"
+    assert st.affiliation == "Sweden"
+
+
+def test_role_before_name_with_affiliation(nlp: Language) -> None:
+    st = only(nlp, "Kremlin spokesman Dmitry Peskov said the drills were routine.")
+    assert (st.speaker_name, st.role, st.affiliation) == (
+        "Dmitry Peskov",
+        "Kremlin spokesman",
+        "Kremlin",
+    )
+
+
+def test_agency_speaker_keeps_its_name_and_country(nlp: Language) -> None:
+    st = only(nlp, "Ukraine's intelligence agency said 1,500 marines had landed.")
+    assert st.speaker_name == "Ukraine's intelligence agency"
+    assert st.affiliation == "Ukraine"
+
+
+def test_similar_statement_points_back(nlp: Language) -> None:
+    text = (
+        "The Dutch foreign minister said the strike was unlawful. "
+        "A similar statement was made by the Belgian prime minister."
+    )
+    found = statements(nlp, text)
+    assert len(found) == 2
+    assert found[1].speaker_name == "Belgian prime minister"
+    assert found[1].refers_to == 0
+
+
+def test_statement_date_resolved_against_article_date(nlp: Language) -> None:
+    found = statements(
+        nlp,
+        "The governor said on Thursday that the dam had been breached in May.",
+        published=dt.date(2026, 3, 10),
+    )
+    assert found[0].date == "2026-03-05"
+
+
+def test_scare_quotes_and_titles_are_not_statements(nlp: Language) -> None:
+    text = (
+        'The so-called "peacekeepers" crossed the river. '
+        'The documentary "Winter on Fire" was shown at the festival, and the '
+        'newspaper ran the headline "Peace at last" on its front page.'
+    )
+    assert statements(nlp, text) == []
+
+
+def test_cue_inside_a_quote_is_not_a_separate_statement(nlp: Language) -> None:
+    text = '"They said the shelling would stop, and it did not," the mayor said.'
+    found = statements(nlp, text)
+    assert [s.speaker_name for s in found] == ["mayor"]
