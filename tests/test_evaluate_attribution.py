@@ -216,6 +216,21 @@ def test_speaker_accuracy(
     assert metrics["speaker_accuracy"] == (1.0 if correct else 0.0)
 
 
+def test_nested_contents_pair_each_gold_with_its_own_prediction() -> None:
+    outer = GoldAttribution((0, 10), (12, 16), (100, 200), fragments={"content": [(100, 200)]})
+    inner = GoldAttribution((20, 30), (32, 36), (120, 150), fragments={"content": [(120, 150)]})
+    inner.source_text = outer.source_text = "x"
+    for a in (outer, inner):
+        a.fragments["source"] = [a.source] if a.source else []
+        a.cue_lemma = "say"
+    gold = GoldDocument("doc", "w" * 300, [outer, inner])
+    preds = [
+        PredictedAttribution((0, 10), (12, 16), (100, 200), "say"),
+        PredictedAttribution((20, 30), (32, 36), (120, 150), "say"),
+    ]
+    assert score([gold], {"doc": preds})["all"]["speaker_accuracy"] == 1.0
+
+
 def test_exact_match_ignores_quotes_and_final_punctuation() -> None:
     text = 'The general said: "We will not retreat."'
     content = _span(text, '"We will not retreat."')

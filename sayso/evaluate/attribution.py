@@ -15,7 +15,8 @@ of its fragments, so a gold quote split around "he said" counts only the quoted 
 Precision = predictions whose content covers >= 30% of some gold content / predictions;
 recall = found gold / gold with a content. Among found gold attributions, the prediction with
 the largest coverage is paired with it, and the speaker is correct when the predicted source
-overlaps the gold source by at least one character; when the gold has no source, it is
+overlaps the gold source by at least one character (ties in coverage go to the prediction
+with less content outside the gold); when the gold has no source, it is
 correct only if the prediction has none either (``speaker_accuracy``).
 ``speaker_accuracy_sourced`` is the same restricted to gold attributions that have a source.
 
@@ -232,12 +233,16 @@ def _score_subset(
             ):
                 n_pred_match += 1
         for (a, frags), size in zip(contents, sizes, strict=True):
+            # Pair with the prediction covering most of the gold content; on ties, the one
+            # with the least content outside the gold.
             best: PredictedAttribution | None = None
-            best_cov = 0.0
+            best_key = (0.0, 0.0)
             for p in preds:
-                cov = _covered(frags, p.content) / size if size else 0.0
-                if cov >= OVERLAP_THRESHOLD and cov > best_cov:
-                    best, best_cov = p, cov
+                covered = _covered(frags, p.content)
+                cov = covered / size if size else 0.0
+                key = (cov, covered / max(1, p.content[1] - p.content[0]))
+                if cov >= OVERLAP_THRESHOLD and key > best_key:
+                    best, best_key = p, key
             if best is None:
                 continue
             n_found += 1
