@@ -81,7 +81,9 @@ from sayso.stance.lexicon import load_lexicon
             "cannot_confirm",
             0,
         ),
+        ("declined", "to comment on the reported strike", None, "cannot_confirm", 0),
         # conditional
+        ("warned", "the shipments would be a grave escalation", None, "conditional", 0),
         ("said", "if true, this marks a major escalation", None, "conditional", 0),
         ("warned", "such a strike would constitute a war crime", None, "conditional", 0),
         ("said", "the deal, if confirmed, would end the siege", None, "conditional", 0),

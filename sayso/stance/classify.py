@@ -103,6 +103,8 @@ def classify_stance(
     hit = _first(fhits, "cannot_confirm") or _first(chits, "cannot_confirm")
     if hit:
         return StanceResult("cannot_confirm", cm["cannot_confirm"], hit.text)
+    if cue_key == "cannot_confirm":
+        return StanceResult("cannot_confirm", cm["cannot_confirm"], cue)
 
     # denies: denial cue, denial frame, dismissal words in the content
     strong = _first(fhits, "denies") or _first(chits, "denies")
