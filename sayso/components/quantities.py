@@ -40,6 +40,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
 
+import numpy
+from spacy.attrs import LOWER, PREFIX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -115,11 +117,26 @@ def _lex() -> _Lex:
     )
 
 
+_FIRST_WORDS: dict[int, dict[str, int]] = {}
+
+
 def _phrase_at(doc: Doc, i: int, table: Mapping[Phrase, V], max_len: int = 4) -> tuple[V, int]:
     """Longest entry of ``table`` starting at token ``i``: (value, length), or raise KeyError."""
-    n = len(doc)
-    for length in range(min(max_len, n - i), 0, -1):
-        key = tuple(doc[j].lower_ for j in range(i, i + length))
+    firsts = _FIRST_WORDS.get(id(table))
+    if firsts is None:
+        firsts = {}
+        for key in table:
+            firsts[key[0]] = max(firsts.get(key[0], 0), len(key))
+        _FIRST_WORDS[id(table)] = firsts
+    first = doc[i].lower_
+    longest = firsts.get(first)
+    if longest is None:
+        raise KeyError(i)
+    words = [first]
+    for j in range(i + 1, min(i + min(longest, max_len), len(doc))):
+        words.append(doc[j].lower_)
+    for length in range(len(words), 0, -1):
+        key = tuple(words[:length])
         if key in table:
             return table[key], length
     raise KeyError(i)
@@ -293,16 +310,23 @@ def _counted_noun(doc: Doc, core: _Core, k: int, lex: _Lex) -> tuple[str | None,
         return None, k
     if head.lower_ in _TIME_NOUNS:
         return "", head.i + 1
-    first = k
-    while first < head.i and (
-        doc[first].lower_ in lex.skip_modifiers
-        or doc[first].pos_ in ("DET", "PUNCT", "ADV", "NUM", "PRON")
-        or doc[first].dep_ not in _UNIT_DEPS
-    ):
-        first += 1
-    for j in range(first, head.i):
-        if doc[j].dep_ not in _UNIT_DEPS or doc[j].is_punct:
-            first = j + 1
+    # Walk left from the noun over its modifiers; a glued hyphen joins words
+    # ("plain-clothes officers"); stop at throw-away adjectives, determiners, numbers.
+    first = head.i
+    j = head.i - 1
+    while j >= k:
+        t = doc[j]
+        glued_hyphen = t.text == "-" and t.whitespace_ == "" and _glued(doc[j - 1])
+        if glued_hyphen or (
+            t.dep_ in _UNIT_DEPS
+            and t.lower_ not in lex.skip_modifiers
+            and t.pos_ not in ("DET", "PUNCT", "NUM", "PRON", "ADV")
+        ):
+            j -= 1
+            if not glued_hyphen:
+                first = t.i
+            continue
+        break
     return doc[first : head.i + 1].text, head.i + 1
 
 
@@ -371,19 +395,22 @@ def find_quantities(doc: Doc) -> list[QuantityMention]:
     lex = _lex()
     excluded = _excluded_tokens(doc)
     out: list[QuantityMention] = []
-    n = len(doc)
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if i in excluded or not (tok.lower_ in lex.triggers or tok.text[:1].isdigit()):
-            i += 1
+    if len(doc) == 0:
+        return out
+    # Candidate tokens in one vectorised step: trigger words or a leading digit.
+    strings = doc.vocab.strings
+    trigger_ids = numpy.array([strings.add(w) for w in lex.triggers], dtype="uint64")
+    digit_ids = numpy.array([strings.add(str(d)) for d in range(10)], dtype="uint64")
+    arr = doc.to_array([LOWER, PREFIX])
+    mask = numpy.isin(arr[:, 0], trigger_ids) | numpy.isin(arr[:, 1], digit_ids)
+    resume = 0
+    for i in numpy.flatnonzero(mask).tolist():
+        if i < resume or i in excluded:
             continue
         found = _read_quantity(doc, i, lex, excluded)
-        if found is None:
-            i += 1
-            continue
-        out.append(found)
-        i = found.span.end
+        if found is not None:
+            out.append(found)
+            resume = found.span.end
     return out
 
 
@@ -435,6 +462,14 @@ def _read_quantity(doc: Doc, i: int, lex: _Lex, excluded: set[int]) -> QuantityM
                 core.unit = core.unit or second.unit
                 core.plain_int = False
                 core.words_only = core.words_only and second.words_only
+        elif (
+            second is not None
+            and doc[k].text in ("-", "–")
+            and core.plain_int
+            and second.plain_int
+            and second.value <= value
+        ):
+            return None  # a score or tally ("an 80-19 vote")
     elif between:
         return None
     if mod == "approx" or (mod is not None and high is not None):
@@ -466,6 +501,10 @@ def _read_quantity(doc: Doc, i: int, lex: _Lex, excluded: set[int]) -> QuantityM
                 return None
             if core.plain_int and 1000 <= value <= 2100 and mod is None:
                 return None  # a year without a date entity
+            if core.plain_int and value < 10 and mod is None and low is None:
+                return None  # a lone digit: list items, scores, footnotes
+        elif core.plain_int and 1900 <= value <= 2100 and mod is None and end - k > 1:
+            return None  # a year before a noun phrase ("1995 state tax filings")
     if core.words_only and value == 1 and unit is None:
         return None
     span = doc[start:end]
