@@ -53,9 +53,12 @@ def find_attributions(
     found: list[RawAttribution] = []
     for sent in doc.sents:
         taken: list[tuple[int, int]] = []  # content ranges already claimed in this sentence
+        governed: set[int] = set()  # tokens under an accepted cue (its nested cues are part)
         for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words):
             if any(s <= cue_tok.idx < e for s, e in taken):
                 continue  # nested: the outer attribution covers this one
+            if cue_tok.i in governed and not _has_own_subject(cue_tok):
+                continue  # "said, citing intelligence, that ...": part of the outer one
             precision = cue_precision.get(cue_tok.lemma_.lower())
             if cue_tok.lemma_.lower() in words.speech_noun_verbs:
                 att = _speech_noun(doc, cue_tok, quotes, words)
@@ -65,8 +68,22 @@ def find_attributions(
                 continue
             found.extend(att)
             taken.append(att[0].content)
+            governed |= _governed_tokens(cue_tok, words)
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
     return found
+
+
+def _has_own_subject(tok: Token) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS or c.dep_ == "agent" for c in tok.children)
+
+
+def _governed_tokens(cue: Token, words: AttributionWords) -> set[int]:
+    """Tokens the cue governs, except coordinated clauses and the speaker's own phrase."""
+    subject = _subject_of(cue, words)
+    skip = {t.i for c in cue.children if c.dep_ == "conj" for t in c.subtree}
+    if subject is not None:
+        skip |= {t.i for t in subject.subtree}
+    return {t.i for t in cue.subtree} - skip - {cue.i}
 
 
 def _cue_candidates(

@@ -32,6 +32,7 @@ from sayso.stance.classify import classify_stance
 SAME_CLAIM_OVERLAP = 0.5
 #: A content with at most this many content words is an anaphor ("the reports", "it").
 ANAPHOR_MAX_WORDS = 2
+REACTIVE_STANCES = frozenset({"cannot_confirm", "doubts", "conditional"})
 ANAPHORS = frozenset({"this", "that", "it", "these", "those", "such"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
 CLAIM_TEXT_MAX = 160
@@ -66,6 +67,10 @@ class ClaimsComponent:
                 target = _topic(claims)  # "denied the reports": the claim under discussion
             else:
                 target = self._best_match(claims, words)
+                if target is None and claims and st.stance in REACTIVE_STANCES:
+                    # One cannot confirm, doubt or condition on a claim nobody made: such a
+                    # statement reacts to the claim under discussion.
+                    target = _topic(claims)
             if target is None:
                 target = _Claim(words=set(words), text=_claim_text(st.content))
                 claims.append(target)
@@ -155,8 +160,11 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
         return True
     root = content.root
     for child in root.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ANAPHORS:
-            return True
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            child.lower_ in ANAPHORS
+            or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
+        ):
+            return True  # "This is fake news", "These accusations are propaganda"
     return any(t.lower_ in ANAPHORS and t.dep_ in ("dobj", "pobj") for t in content) and (
         len(words) <= 2 * ANAPHOR_MAX_WORDS
     )

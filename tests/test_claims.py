@@ -1,0 +1,76 @@
+"""Claims: statements about the same proposition are grouped, with one stance per holder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sayso
+from sayso.record import ArticleAnalysis
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "missile-transfer.md"
+
+
+@pytest.fixture(scope="module")
+def example() -> ArticleAnalysis:
+    return sayso.analyze(EXAMPLE)
+
+
+def stances_of(record: ArticleAnalysis, claim_id: str) -> dict[str, str]:
+    claim = next(c for c in record.claims if c.id == claim_id)
+    return {s.holder: s.stance for s in claim.stances}
+
+
+def test_same_claim_in_other_words_is_one_claim() -> None:
+    record = sayso.analyze(
+        "Officials in Seoul said Pyongyang had sent troops to the front. "
+        "North Korea denied that it sent any troops to the front."
+    )
+    assert len(record.claims) == 1
+    assert stances_of(record, "c1") == {"Officials in Seoul": "asserts", "North Korea": "denies"}
+
+
+def test_unrelated_statements_are_separate_claims() -> None:
+    record = sayso.analyze(
+        "The mayor said the water supply was restored. "
+        "The general said the northern bridge had been mined."
+    )
+    assert len(record.claims) == 2
+
+
+def test_anaphoric_reactions_join_the_claim_under_discussion(example: ArticleAnalysis) -> None:
+    # "denied the reports", "If true, this marks ...", "had not yet reached the point of
+    # confirming the transfer": all about the missile shipments.
+    main = example.claims[0]
+    assert "Iran has shipped" in main.text
+    holders = {s.holder: s.stance for s in main.stances}
+    assert holders["British government"] == "asserts"
+    assert holders["Russia"] == "denies"
+    assert holders["Iran"] == "denies"
+    assert holders["German defence minister"] == holders["State Department spokesman"]
+
+
+def test_every_statement_belongs_to_a_claim(example: ArticleAnalysis) -> None:
+    assert all(st.claim is not None for st in example.statements)
+    ids = {c.id for c in example.claims}
+    assert {st.claim for st in example.statements} <= ids
+
+
+def test_claim_evidence_spans_point_at_the_statement(example: ArticleAnalysis) -> None:
+    by_id = {s.id: s for s in example.statements}
+    for claim in example.claims:
+        for stance in claim.stances:
+            evidence = example.quote(stance.span)
+            if stance.statement is not None:
+                assert by_id[stance.statement].content.text in evidence
+
+
+def test_author_is_a_holder_when_stating_a_claim_in_own_voice() -> None:
+    record = sayso.analyze(
+        "The ministry said the refinery in Tuapse was hit by drones on Monday. "
+        "Drones hit the refinery in Tuapse on Monday, starting a large fire."
+    )
+    holders = {s.holder: s for s in record.claims[0].stances}
+    assert holders["author"].statement is None
+    assert holders["author"].stance == "asserts"

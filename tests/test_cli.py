@@ -1,0 +1,81 @@
+"""The command line as a user runs it: one clear line and a non-zero exit for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "missile-transfer.md"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "sayso.cli", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_analyze_json_is_a_valid_record() -> None:
+    proc = run("analyze", str(EXAMPLE), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["title"] == "Allies split over reports of missile shipments to Russia"
+    assert record["published"] == "2026-03-05"
+    text = record["text"]
+    for st in record["statements"]:
+        start, end = st["cue"]["span"]
+        assert text[start:end] == st["cue"]["text"]
+
+
+def test_analyze_text_summary_from_stdin() -> None:
+    article = b"The navy said on Monday that 12 drones were shot down over the sea."
+    proc = run("analyze", "-", "--format", "text", "--published", "2026-05-06", stdin=article)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "navy" in out and "said" in out and "2026-05-04" in out
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"<html><body><script>alert(1)</script></body></html>", "no article"),
+    ],
+)
+def test_bad_input_gives_one_line_and_nonzero_exit(payload: bytes, message: str) -> None:
+    proc = run("analyze", "-", stdin=payload)
+    assert proc.returncode != 0
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("sayso: error:")
+    assert message in err.lower()
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    for target in (tmp_path / "nope.txt", tmp_path):
+        proc = run("analyze", str(target))
+        assert proc.returncode != 0
+        assert len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_private_url_refused_without_flag() -> None:
+    proc = run("analyze", "http://127.0.0.1:9/article")
+    assert proc.returncode != 0
+    err = proc.stderr.decode()
+    assert "sayso: error:" in err and "Traceback" not in err
+
+
+def test_bad_date_option() -> None:
+    proc = run("analyze", str(EXAMPLE), "--published", "next week")
+    assert proc.returncode != 0
+    assert "ISO date" in proc.stderr.decode()
