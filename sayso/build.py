@@ -29,7 +29,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
         r.Entity(
             id=c.id,
             name=c.name,
-            type=c.type,  # type: ignore[arg-type]
+            type=c.type,
             aliases=c.aliases,
             mentions=[_span(m) for m in c.mentions],
         )
@@ -49,7 +49,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
                 r.ClaimStance(
                     holder=st.holder,
                     holder_entity=st.holder_entity,
-                    stance=st.stance,  # type: ignore[arg-type]
+                    stance=st.stance,
                     commitment=st.commitment,
                     statement=statement_ids[st.statement] if st.statement is not None else None,
                     span=_span(st.evidence),
@@ -69,10 +69,11 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
             ),
             cue=_text_span(a.cue),
             content=_text_span(a.content),
-            quote_type=a.quote_type,  # type: ignore[arg-type]
+            quote_type=a.quote_type,
             date=a.date,
-            stance=a.stance,  # type: ignore[arg-type]
+            stance=a.stance,
             commitment=a.commitment,
+            stance_evidence=a.stance_evidence,
             claim=claim_of.get(i),
             refers_to=statement_ids[a.refers_to] if a.refers_to is not None else None,
         )
@@ -104,7 +105,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
             r.DateMention(
                 text=d.span.text,
                 value=d.value,
-                precision=d.precision,  # type: ignore[arg-type]
+                precision=d.precision,
                 span=_span(d.span),
             )
             for d in doc._.sayso_dates or []

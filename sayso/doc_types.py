@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from sayso.record import QuoteType, StanceLabel
+
 
 @dataclass
 class EntityCluster:
@@ -75,14 +77,15 @@ class Attribution:
     content: Span
     speaker: Span | None
     speaker_name: str
-    quote_type: str = "indirect"  # direct | indirect | mixed
+    quote_type: QuoteType = "indirect"
     role: str | None = None
     speaker_entity: str | None = None
     affiliation: str | None = None  # the organisation or state the role belongs to
     affiliation_entity: str | None = None
     date: str | None = None
-    stance: str = "asserts"
+    stance: StanceLabel = "asserts"
     commitment: int = 2
+    stance_evidence: str = ""  # the words that decided the stance, shown to users
     refers_to: int | None = None  # index into doc._.sayso_statements
     score: float = 1.0
 

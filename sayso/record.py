@@ -74,6 +74,7 @@ class Statement(_Model):
     date: str | None = Field(default=None, description="ISO date the statement was made.")
     stance: StanceLabel = "asserts"
     commitment: int = Field(default=2, ge=-3, le=3)
+    stance_evidence: str = Field(default="", description="Words that decided the stance.")
     claim: str | None = Field(default=None, description="Id of the claim it is about.")
     refers_to: str | None = Field(
         default=None, description="Statement this one points back to ('a similar statement')."

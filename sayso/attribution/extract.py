@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sayso.attribution.lexicon import AttributionWords
 from sayso.attribution.quotes import QuoteIndex
+from sayso.record import QuoteType
 
 CUE_POS = frozenset({"VERB", "AUX"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -38,7 +39,7 @@ class RawAttribution:
     cue: Span
     source: Span | None
     content: tuple[int, int]  # character offsets
-    quote_type: str
+    quote_type: QuoteType
     score: float
 
 
@@ -303,7 +304,7 @@ def _widen_to_quotes(
     return (start, end)
 
 
-def _quote_type(quotes: QuoteIndex, content: tuple[int, int]) -> str:
+def _quote_type(quotes: QuoteIndex, content: tuple[int, int]) -> QuoteType:
     share = quotes.quoted_share(*content)
     if share >= 0.8:
         return "direct"

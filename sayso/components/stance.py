@@ -91,6 +91,7 @@ class StanceComponent:
                 att.cue.text, content, cue_lemma=_cue_lemma(att.cue), sentence=frame
             )
             att.stance, att.commitment = res.label, res.commitment
+            att.stance_evidence = res.evidence
             att.refers_to = None
             if pos > 0 and refers_back(att.cue.text, content, sentence=frame):
                 j = _referent(statements, order, pos)
@@ -98,6 +99,7 @@ class StanceComponent:
                     att.refers_to = j
                     att.stance = statements[j].stance
                     att.commitment = statements[j].commitment
+                    att.stance_evidence = f"points back to an earlier statement ({res.evidence})"
         doc._.sayso_statements = statements
         return doc
 

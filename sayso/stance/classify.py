@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sayso.record import StanceLabel
 from sayso.stance.lexicon import Hit, load_lexicon
 
 LABELS = ("asserts", "hedges", "denies", "doubts", "cannot_confirm", "conditional", "questions")
@@ -31,7 +32,7 @@ class StanceResult:
     """A stance label, a commitment from -3 (certainly false) to +3 (certainly true), and the
     words that decided it (shown to users)."""
 
-    label: str
+    label: StanceLabel
     commitment: int
     evidence: str
 
