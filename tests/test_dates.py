@@ -134,3 +134,8 @@ def test_date_for_span_falls_back_to_sentence_and_none(dnlp: Language) -> None:
 def test_find_dates_on_blank_pipeline() -> None:
     doc = spacy.blank("en")("Talks began on 3 March 2024.")
     assert [(d.value, d.precision) for d in find_dates(doc)] == [("2024-03-03", "day")]
+
+
+def test_weekday_in_noun_phrase_is_not_future(dnlp: Language) -> None:
+    got = _dates(dnlp, "The outcome of Tuesday's summit won't be known for years.")
+    assert got == [("Tuesday", "2026-03-03", "day")]

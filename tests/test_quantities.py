@@ -177,3 +177,25 @@ def test_blank_pipeline_still_parses_numbers() -> None:
     got = [(q.span.text, q.unit) for q in find_quantities(doc)]
     assert ("$3bn", "USD") in got
     assert ("40%", "percent") in got
+
+
+def test_space_separated_thousands_and_or_ranges(qnlp: Language) -> None:
+    found = _by_text(qnlp, "Officials recorded more than 2 000 cases and five or six explosions.")
+    cases = found["more than 2 000 cases"]
+    assert (cases.value, cases.low, cases.unit) == (2000, 2000, "cases")
+    blasts = found["five or six explosions"]
+    assert (blasts.low, blasts.high, blasts.vague) == (5, 6, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is one thing to talk and another to act.",
+        "The talks moved to a two-tier format.",
+        "Diplomats cited Article 5 of the treaty.",
+        "He quoted AL 303 in the letter.",
+        "1) Withdraw the troops.",
+    ],
+)
+def test_no_quantity(qnlp: Language, text: str) -> None:
+    assert qnlp(text)._.sayso_quantities == []

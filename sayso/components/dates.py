@@ -125,6 +125,8 @@ def _is_future(span: Span) -> bool:
     """True when the verb governing ``span`` is future ("will meet on Friday")."""
     w = _words()
     tok: Token = span.root
+    if tok.dep_ in ("poss", "compound", "amod", "nmod"):
+        return False  # part of a noun phrase ("Tuesday's summit"): not an adverbial
     verb: Token | None = None
     for _ in range(8):
         if tok.pos_ in ("VERB", "AUX"):

@@ -59,6 +59,7 @@ _UNIT_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "case"})
 _TIME_NOUNS = frozenset(
     {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks"}
     | {"month", "months", "year", "years", "decade", "decades", "century", "centuries"}
+    | {"night", "nights", "weekend", "weekends", "morning", "mornings"}
 )
 
 
@@ -162,6 +163,10 @@ def _glued(prev: Token) -> bool:
     return prev.whitespace_ == ""
 
 
+def _glued_hyphen(t: Token) -> bool:
+    return t.text == "-" and t.whitespace_ == "" and t.i > 0 and _glued(t.doc[t.i - 1])
+
+
 def _scale_after(doc: Doc, j: int, lex: _Lex, glued_only: bool) -> tuple[float, int]:
     """A scale word at ``j`` ("million", or "m"/"bn" glued to the number): (factor, length)."""
     if j >= len(doc):
@@ -195,6 +200,21 @@ def _parse_digits(doc: Doc, i: int, lex: _Lex) -> _Core | None:
         return core
     if tok.text.endswith("."):
         return None
+    # thousands separated by spaces: "2 000", "1 500 000"
+    if tok.text.isdigit() and len(tok.text) <= 3 and tok.whitespace_ == " ":
+        j = i + 1
+        while (
+            j < len(doc)
+            and len(doc[j].text) == 3
+            and doc[j].text.isdigit()
+            and doc[j - 1].whitespace_ == " "
+        ):
+            core.value = core.value * 1000 + float(doc[j].text)
+            j += 1
+        if j > i + 1:
+            core.end = j
+            tok = doc[j - 1]
+            i = j - 1
     factor, length = _scale_after(doc, i + 1, lex, glued_only=False)
     if length:
         core.value *= factor
@@ -306,8 +326,10 @@ def _counted_noun(doc: Doc, core: _Core, k: int, lex: _Lex) -> tuple[str | None,
             head = cand
         elif doc[k].tag_ in ("NNS", "NNPS") and doc[k].pos_ in _NOUNS:
             head = doc[k]
-    if head is None:
+    if head is None or (head.sent_start is True and head.i > k):
         return None, k
+    if any((t.is_punct and not _glued_hyphen(t)) or t.is_space for t in doc[k : head.i]):
+        return None, k  # "1) copy", "1\n\nEither way"
     if head.lower_ in _TIME_NOUNS:
         return "", head.i + 1
     # Walk left from the noun over its modifiers; a glued hyphen joins words
@@ -316,7 +338,7 @@ def _counted_noun(doc: Doc, core: _Core, k: int, lex: _Lex) -> tuple[str | None,
     j = head.i - 1
     while j >= k:
         t = doc[j]
-        glued_hyphen = t.text == "-" and t.whitespace_ == "" and _glued(doc[j - 1])
+        glued_hyphen = _glued_hyphen(t)
         if glued_hyphen or (
             t.dep_ in _UNIT_DEPS
             and t.lower_ not in lex.skip_modifiers
@@ -443,10 +465,16 @@ def _read_quantity(doc: Doc, i: int, lex: _Lex, excluded: set[int]) -> QuantityM
         _is_name_number(doc, core, lex) or _is_age(doc, core) or _is_phone_like(doc, core)
     ):
         return None
+    if (
+        core.start > 0
+        and doc[core.start - 1].text in ("'", "‘", "’")
+        and _glued(doc[core.start - 1])
+    ):
+        return None  # "'17" (a year)
     value, low, high, vague = core.value, core.low, core.high, core.vague
     k = core.end
     # ranges: "200 to 300", "200-300", "between 200 and 300"
-    joiners = ("and",) if between else ("to", "-", "–")
+    joiners = ("and",) if between else ("to", "-", "–", "or")
     if k + 1 < n and doc[k].lower_ in joiners and not core.vague:
         k2 = k + 1
         if currency and k2 < n and doc[k2].lower_ in lex.currency_symbols:
@@ -472,6 +500,8 @@ def _read_quantity(doc: Doc, i: int, lex: _Lex, excluded: set[int]) -> QuantityM
             return None  # a score or tally ("an 80-19 vote")
     elif between:
         return None
+    if high is None and k < n and _glued_hyphen(doc[k]) and _glued(doc[k - 1]):
+        return None  # a compound adjective: "two-tier", "one-on-one", "ten-point"
     if mod == "approx" or (mod is not None and high is not None):
         vague = True  # approximation, or a bound word before a range ("nearly 2 to 3 million")
     elif mod == "min":
@@ -505,8 +535,17 @@ def _read_quantity(doc: Doc, i: int, lex: _Lex, excluded: set[int]) -> QuantityM
                 return None  # a lone digit: list items, scores, footnotes
         elif core.plain_int and 1900 <= value <= 2100 and mod is None and end - k > 1:
             return None  # a year before a noun phrase ("1995 state tax filings")
-    if core.words_only and value == 1 and unit is None:
-        return None
+    if core.words_only and value == 1 and mod is None and currency is None and not core.scaled:
+        return None  # "one" is mostly a pronoun or determiner ("one thing", "one of them")
+    if (
+        unit is None
+        and core.plain_int
+        and mod is None
+        and core.start > 0
+        and doc[core.start - 1].pos_ == "PROPN"
+        and doc[core.start - 1].ent_type_ not in ("GPE", "NORP")
+    ):
+        return None  # a reference number after a name ("AL 303", "Canon 751")
     span = doc[start:end]
     return QuantityMention(span=span, value=value, unit=unit, low=low, high=high, vague=vague)
 
