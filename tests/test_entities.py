@@ -275,3 +275,58 @@ def test_entity_at_prefers_largest_overlap(ent_nlp: Language) -> None:
     owner = entity_at(doc, ministry_span)
     assert owner is not None and owner.name == "North Korea"
     assert entity_at(doc, doc[-2:-1]) is None
+
+
+def test_surname_prefers_main_subject_over_relative(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "Defence Minister Anna Kowalczyk flew to Tallinn. Anna Kowalczyk met troops there, "
+        "and her brother Piotr Kowalczyk joined the visit. Kowalczyk later said the "
+        "border was secure."
+    )
+    names = _by_name(doc)
+    # Anna was mentioned twice before the lone surname, Piotr once: Anna is the subject.
+    assert _texts(names["Anna Kowalczyk"])[-1] == "Kowalczyk"
+    assert _texts(names["Piotr Kowalczyk"]) == ["Piotr Kowalczyk"]
+
+
+def test_lone_first_name_joins_unique_full_name(ent_nlp: Language) -> None:
+    doc = ent_nlp("Emmanuel Macron spoke to Olaf Scholz by phone. Emmanuel said Europe must rearm.")
+    names = _by_name(doc)
+    assert "Emmanuel" not in names
+    assert len(names["Emmanuel Macron"].mentions) == 2
+
+
+def test_first_names_that_are_countries_stay_people(ent_nlp: Language) -> None:
+    doc = ent_nlp("Jordan Bardella told supporters that France must leave the command.")
+    names = _by_name(doc)
+    assert names["Jordan Bardella"].type == "person"
+    assert "Jordan" not in names
+
+
+def test_code_inside_organization_and_trailing_common_noun(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "The U.S. Army moved a brigade to Romania. E.U. nations said they would pay for "
+        "fuel, and the Washington Post reported the cost."
+    )
+    names = _by_name(doc)
+    assert _texts(names["United States"]) == ["U.S."]  # in "U.S. Army", not "Washington Post"
+    assert names["U.S. Army"].type == "organization"
+    assert _texts(names["European Union"]) == ["E.U."]
+    assert names["Washington Post"].type == "organization"
+
+
+def test_short_form_of_organization_name(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "The Kyiv Independent reported the strike. An official told the Independent that "
+        "more drones were expected."
+    )
+    orgs = [c for c in doc._.sayso_entities if c.type == "organization"]
+    assert len(orgs) == 1
+    assert _texts(orgs[0]) == ["Kyiv Independent", "Independent"]
+    assert "Ukraine" not in _by_name(doc)  # a capital inside a name is not a metonym
+
+
+def test_title_alone_is_kept_as_surname(ent_nlp: Language) -> None:
+    doc = ent_nlp("Larry General commanded the brigade. General said the line held.")
+    names = _by_name(doc)
+    assert _texts(names["Larry General"]) == ["Larry General", "General"]

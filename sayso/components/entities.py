@@ -27,8 +27,9 @@ Merging rules:
 - where spaCy says PERSON for a whole gazetteer name ("Kyiv"), the gazetteer wins, except
   for names that are also first names (``person_ok`` in the gazetteer: "Jordan", "Chad").
   Inside a longer PERSON name ("George Washington") the person wins. Inside a longer other
-  name only demonyms and possessives stay mentions of their country ("the Russian Defence
-  Ministry" is an organization and also mentions Russia; "Washington Post" does not).
+  name only demonyms, codes and possessives stay mentions of their country ("the Russian
+  Defence Ministry" and "the U.S. Army" are organizations and also mention their country;
+  "Washington Post" does not).
 """
 
 from __future__ import annotations
@@ -106,18 +107,28 @@ class EntitiesComponent:
         self.surname_first = surname_first()
         self.exact_matcher = PhraseMatcher(nlp.vocab)
         self.folded_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._add_patterns(nlp, self.exact_matcher, self.gazetteer.case_sensitive_forms())
-        self._add_patterns(nlp, self.folded_matcher, self.gazetteer.case_insensitive_forms())
+        self._keys: dict[int, tuple[str, str]] = {}
+        self._add_patterns(
+            nlp, self.exact_matcher, self.gazetteer.case_sensitive_forms(), self._keys
+        )
+        self._add_patterns(
+            nlp, self.folded_matcher, self.gazetteer.case_insensitive_forms(), self._keys
+        )
 
     @staticmethod
     def _add_patterns(
-        nlp: Language, matcher: PhraseMatcher, forms: dict[str, tuple[str, str]]
+        nlp: Language,
+        matcher: PhraseMatcher,
+        forms: dict[str, tuple[str, str]],
+        keys: dict[int, tuple[str, str]],
     ) -> None:
         by_key: dict[str, list[str]] = {}
         for form, (entry_id, kind) in forms.items():
             by_key.setdefault(f"{entry_id}\t{kind}", []).append(form)
         for key, texts in sorted(by_key.items()):
             matcher.add(key, [nlp.make_doc(text) for text in texts])
+            entry_id, kind = key.split("\t")
+            keys[nlp.vocab.strings[key]] = (entry_id, kind)
 
     # -- the component ---------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -128,15 +139,15 @@ class EntitiesComponent:
         return doc
 
     def _gazetteer_matches(self, doc: Doc) -> list[_GazMatch]:
-        strings = doc.vocab.strings
+        keys = self._keys
         found: list[_GazMatch] = []
         for match_id, start, end in self.exact_matcher(doc):
-            entry, kind = strings[match_id].split("\t")
+            entry, kind = keys[match_id]
             found.append(_GazMatch(start, end, entry, kind))
         for match_id, start, end in self.folded_matcher(doc):
             # Case-insensitive, but some word must be capitalised ("a white house" is not).
             if any(t.text[:1].isupper() for t in doc[start:end]):
-                entry, kind = strings[match_id].split("\t")
+                entry, kind = keys[match_id]
                 found.append(_GazMatch(start, end, entry, kind))
         # Longest first, then leftmost; keep non-overlapping matches.
         found.sort(key=lambda m: (m.start - m.end, m.start))
@@ -166,6 +177,15 @@ class EntitiesComponent:
             overlapping = [matches[i] for i in inside]
             text = doc[start:end].text
             hit = gaz.lookup(text)
+            if hit is None and label != "PERSON" and doc[end - 1].is_lower:
+                # "E.U. nations", "U.S. officials": a gazetteer name plus a common noun.
+                cut = end
+                while cut > start and doc[cut - 1].is_lower:
+                    cut -= 1
+                if cut > start and gaz.lookup(doc[start:cut].text) is not None:
+                    end, text = cut, doc[start:cut].text
+                    hit = gaz.lookup(text)
+                    overlapping = [m for m in overlapping if m.start < end]
             if hit is not None and not (label == "PERSON" and text in hit[0].person_ok):
                 for m in overlapping:
                     m.consumed = True
@@ -182,7 +202,7 @@ class EntitiesComponent:
             for m in overlapping:
                 if m.start < start or m.end > end:
                     crossing = True
-                elif not (m.kind == "demonym" or _possessive_at(doc, m.end)):
+                elif not (m.kind in ("demonym", "code") or _possessive_at(doc, m.end)):
                     m.consumed = True
             if not crossing:
                 mentions.append(_Mention(start, end, "ner", label))
@@ -212,7 +232,7 @@ class EntitiesComponent:
                 continue
             if not person:
                 break
-            if text.lower() in self.titles:
+            if text.lower() in self.titles and start + 1 < end:
                 start += 1
                 continue
             if text[:1].islower() and text not in self.particles:
@@ -246,10 +266,18 @@ class EntitiesComponent:
         person_clusters = self._cluster_people(people)
         surnames = self._surname_index(person_clusters)
 
-        # Other names: a one-word ORG/GPE that is a known person's surname is that person.
+        # Other names: a one-word ORG/GPE that is a known person's surname, or a name spaCy
+        # also labelled PERSON elsewhere, is that person.
+        person_texts: dict[str, list[_Cluster]] = {}
+        for pc in person_clusters:
+            for text in {doc[mm.start : mm.end].text for mm in pc.mentions}:
+                person_texts.setdefault(text, []).append(pc)
         for m in others:
             toks = tuple(t.text for t in doc[m.start : m.end])
             target = self._resolve_partial(toks, m.start, person_clusters, surnames)
+            same = person_texts.get(doc[m.start : m.end].text, [])
+            if target is None and len(same) == 1:
+                target = same[0]
             if target is not None:
                 target.mentions.append(m)
                 continue
@@ -273,8 +301,16 @@ class EntitiesComponent:
             key = (toks[0], toks[-1])
             c = full.setdefault(key, _Cluster("person", " ".join(key)))
             c.mentions.append(m)
+        # A lone first name joins the only full name that starts with it ("Hillary").
+        for (first, last), c in list(full.items()):
+            if first != last:
+                continue
+            owners = [o for (f, l2), o in full.items() if f == first and l2 != first]
+            if len(owners) == 1:
+                owners[0].mentions.extend(c.mentions)
+                del full[(first, last)]
         clusters = list(full.values())
-        for m, toks in partial:
+        for m, toks in sorted(partial, key=lambda pair: pair[0].start):
             target = self._resolve_partial(toks, m.start, clusters, None)
             if target is None:  # pragma: no cover - a partial always has a full name
                 target = _Cluster("person", " ".join(toks))
@@ -306,7 +342,12 @@ class EntitiesComponent:
         clusters: list[_Cluster],
         surnames: dict[str, list[_Cluster]] | None,
     ) -> _Cluster | None:
-        """The person a partial name refers to: unique, else most recent before, else next."""
+        """The person a partial name refers to.
+
+        With several candidates: the one mentioned most often before ``position`` (the
+        article's main subject), ties going to the one mentioned most recently; if none was
+        mentioned before, the first one mentioned after.
+        """
         if surnames is not None:
             if len(toks) != 1:
                 return None
@@ -321,13 +362,13 @@ class EntitiesComponent:
             return None
         if len(candidates) == 1:
             return candidates[0]
-        before = [
-            (max(mm.start for mm in c.mentions if mm.start < position), i)
-            for i, c in enumerate(candidates)
-            if any(mm.start < position for mm in c.mentions)
-        ]
+        before = []
+        for i, c in enumerate(candidates):
+            starts = [mm.start for mm in c.mentions if mm.start < position]
+            if starts:
+                before.append((len(starts), max(starts), i))
         if before:
-            return candidates[max(before)[1]]
+            return candidates[max(before)[2]]
         return min(candidates, key=lambda c: min(mm.start for mm in c.mentions))
 
     def _add_unlabelled(
@@ -364,16 +405,29 @@ class EntitiesComponent:
 
     @staticmethod
     def _merge_acronyms(doc: Doc, clusters: dict[str, _Cluster]) -> dict[str, _Cluster]:
-        """Merge an all-caps acronym into the organisation it abbreviates; return the
-        acronym -> organisation index (including acronyms not yet seen in the text)."""
+        """Merge an all-caps acronym into the organisation it abbreviates ("IAEA"), and a
+        one-word name into the only longer organisation name ending with it ("the Post");
+        return the acronym -> organisation index (including acronyms not seen yet)."""
         orgs = [c for c in clusters.values() if c.kind == "other" and c.labels.get("ORG")]
         index: dict[str, _Cluster] = {}
         for c in orgs:
             words = [w for w in _longest_text(doc, c).split() if w.lower() not in _ACRONYM_STOP]
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 index.setdefault("".join(w[0] for w in words), c)
+        last_words: dict[str, list[_Cluster]] = {}
+        for c in orgs:
+            words = _longest_text(doc, c).split()
+            if len(words) >= 2:
+                last_words.setdefault(words[-1], []).append(c)
         for c in orgs:
             name = _longest_text(doc, c)
+            short = last_words.get(name, [])
+            if " " not in name and not name.isupper() and len(short) == 1:
+                # "The Post" after "The New York Post".
+                short[0].mentions.extend(c.mentions)
+                short[0].labels.update(c.labels)
+                del clusters[c.key]
+                continue
             if not (name.isupper() and name.isalpha() and 2 <= len(name) <= 8):
                 continue
             target = index.get(name)
