@@ -330,3 +330,8 @@ def test_title_alone_is_kept_as_surname(ent_nlp: Language) -> None:
     doc = ent_nlp("Larry General commanded the brigade. General said the line held.")
     names = _by_name(doc)
     assert _texts(names["Larry General"]) == ["Larry General", "General"]
+
+
+def test_dateline_in_capitals(ent_nlp: Language) -> None:
+    doc = ent_nlp("KYIV, Ukraine — Drones struck a power plant overnight, officials said.")
+    assert _texts(_by_name(doc)["Ukraine"]) == ["KYIV", "Ukraine"]

@@ -16,6 +16,8 @@ pycountry plus the hand-written ``sayso/data/gazetteer_*.tsv`` supplements.
 ('organization', 'Russia')
 >>> gaz.lookup("IT") is None, gaz.lookup("us") is None
 (True, True)
+>>> gaz.lookup("KYIV")[0].name
+'Ukraine'
 """
 
 from __future__ import annotations
@@ -129,6 +131,11 @@ def load_gazetteer() -> Gazetteer:
         exact[form] = (entry_id, kind)
         if " " in form:
             folded.setdefault(form.lower(), (entry_id, kind))
+    # Datelines and headlines: "KYIV, Ukraine --", "MOSCOW". Multi-word forms are matched
+    # case-insensitively anyway; one-word names and capitals also match in capitals.
+    for form, (entry_id, kind) in raw["forms"].items():
+        if kind in ("name", "capital") and " " not in form and len(form) >= 4:
+            exact.setdefault(form.upper(), (entry_id, kind))
     return Gazetteer(entries=entries, exact=exact, folded=folded)
 
 
