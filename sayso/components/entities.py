@@ -274,7 +274,7 @@ class EntitiesComponent:
                 person_texts.setdefault(text, []).append(pc)
         for m in others:
             toks = tuple(t.text for t in doc[m.start : m.end])
-            target = self._resolve_partial(toks, m.start, person_clusters, surnames)
+            target = self._resolve_partial(toks, m.start, surnames)
             same = person_texts.get(doc[m.start : m.end].text, [])
             if target is None and len(same) == 1:
                 target = same[0]
@@ -287,15 +287,18 @@ class EntitiesComponent:
             c.labels[m.label] += 1
 
         acronyms = self._merge_acronyms(doc, clusters)
-        self._add_unlabelled(doc, mentions, person_clusters, surnames, acronyms)
+        self._add_unlabelled(doc, mentions, surnames, acronyms)
         return [*clusters.values(), *person_clusters]
 
     def _cluster_people(self, people: list[tuple[_Mention, tuple[str, ...]]]) -> list[_Cluster]:
         names = {toks for _, toks in people}
+        parts: set[tuple[str, ...]] = set()
+        for toks in names:
+            parts.update(self._parts(toks))
         full: dict[tuple[str, str], _Cluster] = {}
         partial: list[tuple[_Mention, tuple[str, ...]]] = []
         for m, toks in people:
-            if any(self._part_of(toks, other) for other in names):
+            if toks in parts:
                 partial.append((m, toks))
                 continue
             key = (toks[0], toks[-1])
@@ -310,37 +313,45 @@ class EntitiesComponent:
                 owners[0].mentions.extend(c.mentions)
                 del full[(first, last)]
         clusters = list(full.values())
+        index: dict[tuple[str, ...], list[_Cluster]] = {}
+        for c in clusters:
+            for toks in {mm.toks for mm in c.mentions}:
+                for part in self._parts(toks):
+                    owners = index.setdefault(part, [])
+                    if c not in owners:
+                        owners.append(c)
         for m, toks in sorted(partial, key=lambda pair: pair[0].start):
-            target = self._resolve_partial(toks, m.start, clusters, None)
+            target = self._resolve_partial(toks, m.start, index)
             if target is None:  # pragma: no cover - a partial always has a full name
                 target = _Cluster("person", " ".join(toks))
                 clusters.append(target)
             target.mentions.append(m)
         return clusters
 
-    def _part_of(self, short: tuple[str, ...], full: tuple[str, ...]) -> bool:
-        n = len(short)
-        if n >= len(full):
-            return False
-        return full[-n:] == short or (full[:n] == short and full[0] in self.surname_first)
+    def _parts(self, full: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Shorter ways to write a name: its proper suffixes ("Rutte", "von der Leyen") and,
+        for family-name-first names, its proper prefixes ("Kim")."""
+        out = [full[i:] for i in range(1, len(full))]
+        if len(full) > 1 and full[0] in self.surname_first:
+            out += [full[:i] for i in range(1, len(full))]
+        return out
 
-    def _surname_index(self, clusters: list[_Cluster]) -> dict[str, list[_Cluster]]:
-        index: dict[str, list[_Cluster]] = {}
+    def _surname_index(self, clusters: list[_Cluster]) -> dict[tuple[str, ...], list[_Cluster]]:
+        index: dict[tuple[str, ...], list[_Cluster]] = {}
         for c in clusters:
             first, last = c.key.split(" ")[0], c.key.split(" ")[-1]
             if first == last:
                 continue
-            index.setdefault(last, []).append(c)
+            index.setdefault((last,), []).append(c)
             if first in self.surname_first:
-                index.setdefault(first, []).append(c)
+                index.setdefault((first,), []).append(c)
         return index
 
+    @staticmethod
     def _resolve_partial(
-        self,
         toks: tuple[str, ...],
         position: int,
-        clusters: list[_Cluster],
-        surnames: dict[str, list[_Cluster]] | None,
+        index: dict[tuple[str, ...], list[_Cluster]],
     ) -> _Cluster | None:
         """The person a partial name refers to.
 
@@ -348,16 +359,7 @@ class EntitiesComponent:
         article's main subject), ties going to the one mentioned most recently; if none was
         mentioned before, the first one mentioned after.
         """
-        if surnames is not None:
-            if len(toks) != 1:
-                return None
-            candidates = surnames.get(toks[0], [])
-        else:
-            candidates = [
-                c
-                for c in clusters
-                if c.mentions and any(self._part_of(toks, mm.toks) for mm in c.mentions)
-            ]
+        candidates = index.get(toks, [])
         if not candidates:
             return None
         if len(candidates) == 1:
@@ -375,8 +377,7 @@ class EntitiesComponent:
         self,
         doc: Doc,
         mentions: list[_Mention],
-        people: list[_Cluster],
-        surnames: dict[str, list[_Cluster]],
+        surnames: dict[tuple[str, ...], list[_Cluster]],
         acronyms: dict[str, _Cluster],
     ) -> None:
         """Names NER missed: a proper noun equal to a known surname ("..., Rutte added"), or
@@ -387,7 +388,9 @@ class EntitiesComponent:
         for m in mentions:
             covered[m.start : m.end] = True
         strings = doc.vocab.strings
-        wanted = np.array([strings.add(s) for s in (*surnames, *acronyms)], dtype=np.uint64)
+        wanted = np.array(
+            [strings.add(s) for s in (*(k[0] for k in surnames), *acronyms)], dtype=np.uint64
+        )
         orths = doc.to_array(ORTH).astype(np.uint64)
         for i in np.flatnonzero(np.isin(orths, wanted) & ~covered):
             tok = doc[int(i)]
@@ -397,7 +400,7 @@ class EntitiesComponent:
                 continue
             if tok.pos_ != "PROPN":
                 continue
-            target = self._resolve_partial((tok.text,), tok.i, people, surnames)
+            target = self._resolve_partial((tok.text,), tok.i, surnames)
             if target is not None:
                 target.mentions.append(
                     _Mention(tok.i, tok.i + 1, "ner", "PERSON", toks=(tok.text,))
