@@ -1,0 +1,93 @@
+"""``sayso_rhetoric``: persuasion techniques (SemEval-2020 Task 11 labels) with evidence.
+
+Writes ``doc._.sayso_rhetoric``: a list of :class:`~sayso.doc_types.RhetoricMention`, sorted
+by position. A CRF tags candidate spans and a classifier names their technique (model files
+in ``sayso/data/models/rhetoric/``); document rules add repetition, whataboutism,
+black-and-white, slogans, clichés, flag-waving and "so-called" doubt.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sayso import doc_types
+from sayso.doc_types import RhetoricMention
+from sayso.rhetoric.features import DocInfo, doc_info
+from sayso.rhetoric.model import MODEL_DIR, RhetoricModel
+from sayso.rhetoric.rules import all_rules
+
+_LAST_INFO: list[tuple[Doc, DocInfo]] = []
+
+
+@lru_cache(maxsize=2)
+def _load_model(model_dir: str) -> RhetoricModel:
+    return RhetoricModel(Path(model_dir))
+
+
+def shared_info(doc: Doc) -> DocInfo:
+    """The :class:`DocInfo` of ``doc``, reused from ``sayso_rhetoric`` when it just ran."""
+    if _LAST_INFO and _LAST_INFO[0][0] is doc:
+        return _LAST_INFO[0][1]
+    info = doc_info(doc)
+    _LAST_INFO[:] = [(doc, info)]
+    return info
+
+
+class RhetoricComponent:
+    """Find persuasion techniques in a doc."""
+
+    def __init__(self, model_dir: str | None, min_score: float, use_rules: bool) -> None:
+        self.model_dir = str(model_dir or MODEL_DIR)
+        self.min_score = min_score
+        self.use_rules = use_rules
+
+    @property
+    def model(self) -> RhetoricModel:
+        return _load_model(self.model_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.sayso_rhetoric = self.find(doc)
+        return doc
+
+    def find(self, doc: Doc) -> list[RhetoricMention]:
+        """All technique mentions in ``doc`` (model + rules), deduplicated."""
+        info = shared_info(doc)
+        found: list[RhetoricMention] = []
+        for span, tech, score, evidence in self.model.predict(doc, info):
+            if score >= self.min_score:
+                found.append(RhetoricMention(span, tech, round(score, 3), evidence))
+        if self.use_rules:
+            for h in all_rules(info):
+                found.append(
+                    RhetoricMention(doc[h.start : h.end], h.technique, h.score, h.evidence)
+                )
+        return _dedupe(found)
+
+
+def _dedupe(mentions: list[RhetoricMention]) -> list[RhetoricMention]:
+    """Drop a mention overlapping a higher-scored one with the same technique."""
+    kept: list[RhetoricMention] = []
+    for m in sorted(mentions, key=lambda m: -m.score):
+        clash = any(
+            k.technique == m.technique and k.span.start < m.span.end and m.span.start < k.span.end
+            for k in kept
+        )
+        if not clash:
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.span.start, m.span.end, m.technique))
+
+
+@Language.factory(
+    "sayso_rhetoric",
+    default_config={"model_dir": None, "min_score": 0.35, "use_rules": True},
+)
+def make_rhetoric(
+    nlp: Language, name: str, model_dir: str | None, min_score: float, use_rules: bool
+) -> RhetoricComponent:
+    """Factory for ``nlp.add_pipe("sayso_rhetoric")``."""
+    doc_types.register_extensions()
+    return RhetoricComponent(model_dir, min_score, use_rules)

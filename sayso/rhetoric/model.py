@@ -1,0 +1,149 @@
+"""The trained rhetoric model: a CRF span tagger plus a technique classifier.
+
+Files (under ``sayso/data/models/rhetoric/`` by default): ``spans.crfsuite`` (python-crfsuite
+model, BIO tags over tokens) and ``techniques.npz`` (logistic-regression weights with their
+feature names; no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+from spacy.tokens import Doc, Span
+
+from sayso.rhetoric.features import DocInfo, crf_sequences, doc_info, span_features
+from sayso.rhetoric.lexicons import DATA_DIR
+
+MODEL_DIR = DATA_DIR / "models" / "rhetoric"
+CRF_FILE = "spans.crfsuite"
+CLF_FILE = "techniques.npz"
+
+
+@dataclass
+class SpanCandidate:
+    """A predicted span (token offsets, end exclusive) with the tagger's confidence."""
+
+    start: int
+    end: int
+    confidence: float
+
+
+class TechniqueClassifier:
+    """Multinomial logistic regression over sparse span features, stored without pickle."""
+
+    def __init__(
+        self, classes: list[str], features: list[str], coef: np.ndarray, intercept: np.ndarray
+    ):
+        self.classes = classes
+        self.index = {f: i for i, f in enumerate(features)}
+        self.features = features
+        self.coef = coef.astype(np.float32)  # (n_features, n_classes)
+        self.intercept = intercept.astype(np.float32)
+
+    def scores(self, feats: dict[str, float]) -> np.ndarray:
+        """Class probabilities for one span's features."""
+        z = self.intercept.copy()
+        for name, value in feats.items():
+            j = self.index.get(name)
+            if j is not None:
+                z += value * self.coef[j]
+        z -= z.max()
+        e = np.exp(z)
+        return e / e.sum()
+
+    def top_features(self, feats: dict[str, float], cls: int, k: int = 3) -> list[str]:
+        """The k span features that pushed most towards class ``cls``."""
+        contrib: list[tuple[float, str]] = []
+        for name, value in feats.items():
+            j = self.index.get(name)
+            if j is not None:
+                c = float(value * (self.coef[j, cls] - self.coef[j].mean()))
+                if c > 0:
+                    contrib.append((c, name))
+        contrib.sort(reverse=True)
+        return [n for _, n in contrib[:k]]
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            features=np.array(self.features),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TechniqueClassifier:
+        data = np.load(path, allow_pickle=False)
+        return cls(
+            [str(c) for c in data["classes"]],
+            [str(f) for f in data["features"]],
+            data["coef"].astype(np.float32),
+            data["intercept"].astype(np.float32),
+        )
+
+
+class RhetoricModel:
+    """Span tagger + technique classifier loaded from a model directory."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
+        self.model_dir = Path(model_dir)
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(self.model_dir / CRF_FILE))
+        self.classifier = TechniqueClassifier.load(self.model_dir / CLF_FILE)
+        meta = self.model_dir / "meta.json"
+        self.meta = json.loads(meta.read_text()) if meta.exists() else {}
+        self.min_confidence = float(self.meta.get("min_confidence", 0.0))
+
+    def candidates(self, info: DocInfo) -> list[SpanCandidate]:
+        """Spans the CRF tags as propaganda (B/I runs), with mean marginal confidence."""
+        out: list[SpanCandidate] = []
+        for seq, feats in zip(info.sequences, crf_sequences(info), strict=True):
+            tags = self.tagger.tag(feats)
+            k = 0
+            while k < len(tags):
+                if tags[k] == "O":
+                    k += 1
+                    continue
+                j = k + 1
+                while j < len(tags) and tags[j] == "I":
+                    j += 1
+                conf = [1.0 - self.tagger.marginal("O", m) for m in range(k, j)]
+                out.append(SpanCandidate(seq[k], seq[j - 1] + 1, sum(conf) / len(conf)))
+                k = j
+        return [c for c in out if c.confidence >= self.min_confidence]
+
+    def classify(self, info: DocInfo, span: Span) -> tuple[list[str], np.ndarray, dict[str, float]]:
+        """Classes, probabilities and the features of a span."""
+        feats = span_features(info, span)
+        return self.classifier.classes, self.classifier.scores(feats), feats
+
+    def predict(self, doc: Doc, info: DocInfo | None = None) -> list[tuple[Span, str, float, str]]:
+        """(span, technique, score, evidence) for every span the model finds."""
+        info = info or doc_info(doc)
+        out: list[tuple[Span, str, float, str]] = []
+        for cand in self.candidates(info):
+            span = doc[cand.start : cand.end]
+            classes, probs, feats = self.classify(info, span)
+            best = int(np.argmax(probs))
+            score = math.sqrt(cand.confidence * float(probs[best]))
+            out.append((span, classes[best], score, self.evidence(info, span, best, feats)))
+        return out
+
+    def evidence(self, info: DocInfo, span: Span, cls: int, feats: dict[str, float]) -> str:
+        """A short human-readable reason for a model prediction."""
+        from sayso.rhetoric.rules import describe_hits
+
+        lex = describe_hits(info, span)
+        if lex:
+            return lex
+        top = self.classifier.top_features(feats, cls)
+        words = [f.split(":", 1)[1] for f in top if f.startswith(("u:", "b:", "first:", "last:"))]
+        if words:
+            return "model cues: " + ", ".join(f"'{w.replace('_', ' ')}'" for w in words)
+        return "model: " + ", ".join(top) if top else "model"

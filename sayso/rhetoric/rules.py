@@ -1,0 +1,250 @@
+"""Document-level rules for techniques a token tagger sees badly: repetition and shape patterns.
+
+Each rule returns :class:`RuleHit` objects with a readable ``evidence`` string.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from sayso.rhetoric.features import _STOP, DocInfo
+
+#: Lexicon category -> (technique, evidence prefix, base score).
+_LEXICON_RULES: dict[str, tuple[str, str, float]] = {
+    "cliches": ("Thought-terminating_Cliches", "stock phrase", 0.7),
+    "flag": ("Flag-Waving", "national/group identity appeal", 0.6),
+    "bandwagon": (
+        "Bandwagon,Reductio_ad_hitlerum",
+        "appeal to the crowd or to a hated figure",
+        0.55,
+    ),
+}
+
+
+@dataclass
+class RuleHit:
+    """A technique found by a rule, over tokens ``start:end`` of the doc."""
+
+    start: int
+    end: int
+    technique: str
+    score: float
+    evidence: str
+
+
+def describe_hits(info: DocInfo, span: Span) -> str:
+    """Readable lexicon evidence inside a span, e.g. ``loaded words: 'cowardly', 'thugs'``."""
+    loaded: list[str] = []
+    labels: list[str] = []
+    for t in span:
+        h = info.hits[t.i]
+        if "labels" in h:
+            labels.append(t.text)
+        elif "loaded" in h or abs(info.valence[t.i]) >= 2.0:
+            loaded.append(t.text)
+    parts = []
+    if labels:
+        parts.append("labels: " + ", ".join(f"'{w}'" for w in dict.fromkeys(labels)))
+    if loaded:
+        parts.append("loaded words: " + ", ".join(f"'{w}'" for w in dict.fromkeys(loaded)))
+    return "; ".join(parts)
+
+
+def _sentence_bounds(info: DocInfo) -> list[tuple[int, int]]:
+    return [(seq[0], seq[-1] + 1) for seq in info.sequences]
+
+
+def _sent_of(bounds: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if bounds[mid][0] <= i:
+            lo = mid
+        else:
+            hi = mid - 1
+    return bounds[lo] if bounds else (i, i + 1)
+
+
+def _trim(info: DocInfo, start: int, end: int) -> tuple[int, int]:
+    doc = info.doc
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def lexicon_rules(info: DocInfo) -> list[RuleHit]:
+    """Stock phrases (clichés), flag-waving and bandwagon cues from the lexicon."""
+    out: list[RuleHit] = []
+    for cat, s, e in info.matches:
+        rule = _LEXICON_RULES.get(cat)
+        if rule is None:
+            continue
+        technique, prefix, score = rule
+        text = info.doc[s:e].text
+        out.append(RuleHit(s, e, technique, score, f"{prefix}: '{text}'"))
+    return out
+
+
+def pattern_rules(info: DocInfo) -> list[RuleHit]:
+    """Whataboutism, black-and-white, slogans and doubt shapes, one pass over sentences."""
+    doc = info.doc
+    out: list[RuleHit] = []
+    bounds = _sentence_bounds(info)
+    for cat, s, e in info.matches:
+        if cat == "whatabout":
+            ss, se = _sent_of(bounds, s)
+            # "what about" must open a clause to be a deflection, not "what about the plan".
+            if s == ss or doc[s - 1].is_punct or doc[s - 1].lower_ in {"and", "but", "so"}:
+                ss, se = _trim(info, s, se)
+                out.append(
+                    RuleHit(
+                        ss,
+                        se,
+                        "Whataboutism,Straw_Men,Red_Herring",
+                        0.65,
+                        f"pattern: '{doc[s:e].text} ...'",
+                    )
+                )
+        elif cat == "black_white":
+            ss, se = _sent_of(bounds, s)
+            if doc[s].lower_ == "either" and e - s == 1:
+                ors = [t.i for t in doc[s + 1 : se] if t.lower_ == "or"]
+                if not ors:
+                    continue
+                ev = "pattern: 'either ... or ...'"
+            else:
+                ev = f"pattern: '{doc[s:e].text}'"
+            ss, se = _trim(info, s, se)
+            out.append(RuleHit(ss, se, "Black-and-White_Fallacy", 0.6, ev))
+        elif cat == "doubt" and doc[s].lower_ == "so" and e - s >= 3:
+            # "so-called X": doubt cast on the name that follows.
+            k = e
+            while k < len(doc) and k < e + 3 and doc[k].pos_ in {"ADJ", "PROPN", "NOUN"}:
+                k += 1
+            if k > e:
+                out.append(RuleHit(s, k, "Doubt", 0.6, "pattern: 'so-called ...'"))
+    for ss, se in bounds:
+        words = [t for t in doc[ss:se] if not t.is_punct and not t.is_space]
+        if 1 <= len(words) <= 6 and doc[se - 1].text == "!" and not info.in_quote[ss]:
+            s2, e2 = _trim(info, ss, se)
+            out.append(RuleHit(s2, e2, "Slogans", 0.6, "short exclamation"))
+    return out
+
+
+def repetition_rule(info: DocInfo, min_count: int = 3, max_n: int = 4) -> list[RuleHit]:
+    """Content phrases (1-4 words, not names) repeated ``min_count``+ times across the doc.
+
+    Later occurrences are flagged (the first states the message, repeats hammer it in).
+    """
+    doc = info.doc
+    seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for seq in info.sequences:
+        toks = [doc[i] for i in seq]
+        for k in range(len(toks)):
+            for n in range(2, max_n + 1):
+                window = toks[k : k + n]
+                if len(window) < n or any(t.is_punct for t in window):
+                    break
+                if any(t.pos_ == "PROPN" or t.ent_type_ or t.like_num for t in window):
+                    continue
+                if window[0].lower_ in _STOP or window[-1].lower_ in _STOP:
+                    continue
+                seen[tuple(t.lower_ for t in window)].append(window[0].i)
+    out: list[RuleHit] = []
+    taken: set[int] = set()
+    for gram, starts in sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
+        if len(starts) < min_count:
+            continue
+        n = len(gram)
+        for s in starts[1:]:
+            if any(i in taken for i in range(s, s + n)):
+                continue
+            taken.update(range(s, s + n))
+            out.append(
+                RuleHit(
+                    s,
+                    s + n,
+                    "Repetition",
+                    0.55,
+                    f"repeated phrase {len(starts)} times: '{' '.join(gram)}'",
+                )
+            )
+    return out
+
+
+_CONTENT_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
+
+
+def local_repetition_rule(info: DocInfo, min_count: int = 3, window: int = 2) -> list[RuleHit]:
+    """A content word hammered ``min_count``+ times within ``window`` consecutive sentences,
+    and anaphora: consecutive sentences opening with the same (non-stop) word.
+    """
+    doc = info.doc
+    out: list[RuleHit] = []
+    positions: dict[str, list[tuple[int, int]]] = defaultdict(list)  # lemma -> (sent no, tok)
+    for n, seq in enumerate(info.sequences):
+        for i in seq:
+            t = doc[i]
+            if (
+                t.pos_ in _CONTENT_POS
+                and len(t.text) > 2
+                and t.lower_ not in _STOP
+                and not t.ent_type_
+                and t.is_alpha
+            ):
+                positions[t.lemma_.lower()].append((n, i))
+    for lemma, occ in positions.items():
+        if len(occ) < min_count:
+            continue
+        for k in range(len(occ) - min_count + 1):
+            cluster = occ[k : k + min_count]
+            if cluster[-1][0] - cluster[0][0] < window:
+                members = [o for o in occ if cluster[0][0] <= o[0] < cluster[0][0] + window]
+                if len(members) < 0.8 * len(occ):
+                    break  # a topic word used throughout, not a hammered one
+                for _, i in members[1:]:
+                    out.append(
+                        RuleHit(
+                            i,
+                            i + 1,
+                            "Repetition",
+                            0.55,
+                            f"word repeated {len(members)} times in {window} sentences: '{lemma}'",
+                        )
+                    )
+                break
+    seqs = info.sequences
+    n = 0
+    while n < len(seqs) - 1:
+        first = doc[seqs[n][0]]
+        m = n + 1
+        while m < len(seqs) and doc[seqs[m][0]].lower_ == first.lower_:
+            m += 1
+        if m - n >= 2 and first.lower_ not in _STOP and first.is_alpha and first.pos_ != "PROPN":
+            for k in range(n + 1, m):
+                i = seqs[k][0]
+                out.append(
+                    RuleHit(
+                        i,
+                        i + 1,
+                        "Repetition",
+                        0.55,
+                        f"repeated opening '{first.text}' in {m - n} consecutive sentences",
+                    )
+                )
+        n = m
+    return out
+
+
+def all_rules(info: DocInfo) -> list[RuleHit]:
+    """Every rule's hits."""
+    repeated = repetition_rule(info)
+    covered = {i for h in repeated for i in range(h.start, h.end)}
+    for h in local_repetition_rule(info):
+        if not any(i in covered for i in range(h.start, h.end)):
+            repeated.append(h)
+            covered.update(range(h.start, h.end))
+    return [*lexicon_rules(info), *pattern_rules(info), *repeated]
