@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span
@@ -19,7 +19,11 @@ _STOP = frozenset(json.loads((DATA_DIR / "rhetoric_lexicon.json").read_text("utf
 
 @dataclass
 class DocInfo:
-    """Per-doc precomputed token facts shared by the CRF and the span classifier."""
+    """Per-doc precomputed token facts shared by the CRF, the classifier and the rules.
+
+    Token attributes are read once into plain lists (creating spaCy ``Token`` objects
+    repeatedly is the main cost otherwise).
+    """
 
     doc: Doc
     hits: list[set[str]]
@@ -30,45 +34,96 @@ class DocInfo:
     text_lower: str
     sequences: list[list[int]]  # token indices per sentence, whitespace tokens removed
     title_end: int  # char offset of the end of the first line
+    lower: list[str] = field(default_factory=list)
+    lemma: list[str] = field(default_factory=list)
+    pos: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    dep: list[str] = field(default_factory=list)
+    ent: list[str] = field(default_factory=list)
+    head_pos: list[str] = field(default_factory=list)
+    head_dep: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    punct: list[bool] = field(default_factory=list)
+    space: list[bool] = field(default_factory=list)
+    num: list[bool] = field(default_factory=list)
+    alpha: list[bool] = field(default_factory=list)
+    idx: list[int] = field(default_factory=list)
+    raw_text: str = ""
 
 
 def doc_info(doc: Doc) -> DocInfo:
     """Compute lexicon hits, quote state, valence and sentence sequences once per doc."""
     matches = lexicon_matcher(doc.vocab).matches(doc)
-    hits: list[set[str]] = [set() for _ in range(len(doc))]
+    n = len(doc)
+    hits: list[set[str]] = [set() for _ in range(n)]
     for cat, m_start, m_end in matches:
         for i in range(m_start, m_end):
             hits[i].add(cat)
     sent = sentiment_lexicon()
     in_quote: list[bool] = []
     valence: list[float] = []
+    lower: list[str] = []
+    lemma: list[str] = []
+    pos: list[str] = []
+    tag: list[str] = []
+    dep: list[str] = []
+    ent: list[str] = []
+    head_pos: list[str] = []
+    head_dep: list[str] = []
+    texts: list[str] = []
+    punct: list[bool] = []
+    space: list[bool] = []
+    num: list[bool] = []
+    alpha: list[bool] = []
+    idx: list[int] = []
+    sequences: list[list[int]] = []
+    seq: list[int] = []
     inside = False
     for tok in doc:
-        if tok.text in _QUOTES:
-            if tok.text == "“":
+        text = tok.text
+        low = tok.lower_
+        head = tok.head
+        texts.append(text)
+        lower.append(low)
+        lemma.append(tok.lemma_.lower())
+        pos.append(tok.pos_)
+        tag.append(tok.tag_)
+        dep.append(tok.dep_)
+        ent.append(tok.ent_type_)
+        head_pos.append(head.pos_)
+        head_dep.append(head.dep_)
+        punct.append(tok.is_punct)
+        is_space = tok.is_space
+        space.append(is_space)
+        num.append(tok.like_num)
+        alpha.append(tok.is_alpha)
+        idx.append(tok.idx)
+        valence.append(sent.get(low, 0.0))
+        if text in _QUOTES:
+            if text == "“":
                 inside = True
-            elif tok.text == "”":
+            elif text == "”":
                 inside = False
             else:
                 inside = not inside
             in_quote.append(True)
         else:
             in_quote.append(inside)
-        valence.append(sent.get(tok.lower_, 0.0))
-    sequences: list[list[int]] = []
-    for sent_span in doc.sents:
-        seq: list[int] = []
-        for t in sent_span:
-            if not t.is_space:
-                seq.append(t.i)
-            elif "\n" in t.text and seq:  # a line break ends a sentence (titles, paragraphs)
-                sequences.append(seq)
-                seq = []
-        if seq:
+        if tok.is_sent_start and seq:
             sequences.append(seq)
-    nl = doc.text.find("\n")
-    text_lower = doc.text.lower()
-    lower_counts = Counter(t.lower_ for t in doc if not t.is_punct and not t.is_space)
+            seq = []
+        if not is_space:
+            seq.append(tok.i)
+        elif "\n" in text and seq:  # a line break ends a sentence (titles, paragraphs)
+            sequences.append(seq)
+            seq = []
+    if seq:
+        sequences.append(seq)
+    raw_text = doc.text
+    nl = raw_text.find("\n")
+    lower_counts = Counter(
+        w for w, p, sp in zip(lower, punct, space, strict=True) if not p and not sp
+    )
     return DocInfo(
         doc,
         hits,
@@ -76,9 +131,24 @@ def doc_info(doc: Doc) -> DocInfo:
         in_quote,
         valence,
         lower_counts,
-        text_lower,
+        raw_text.lower(),
         sequences,
         nl if nl > 0 else 0,
+        lower,
+        lemma,
+        pos,
+        tag,
+        dep,
+        ent,
+        head_pos,
+        head_dep,
+        texts,
+        punct,
+        space,
+        num,
+        alpha,
+        idx,
+        raw_text,
     )
 
 
@@ -107,63 +177,59 @@ def _val_bucket(v: float) -> str:
 
 
 def _token_base(info: DocInfo, i: int) -> list[str]:
-    tok = info.doc[i]
-    lower = tok.lower_
+    lower = info.lower[i]
     feats = [
         "w=" + lower,
-        "l=" + tok.lemma_.lower(),
-        "p=" + tok.pos_,
-        "t=" + tok.tag_,
-        "d=" + tok.dep_,
-        "s=" + _shape(tok.text),
+        "l=" + info.lemma[i],
+        "p=" + info.pos[i],
+        "t=" + info.tag[i],
+        "d=" + info.dep[i],
+        "s=" + _shape(info.text[i]),
         "suf=" + lower[-3:],
         "v=" + _val_bucket(info.valence[i]),
-        "hp=" + tok.head.pos_,
-        "hd=" + tok.head.dep_,
+        "hp=" + info.head_pos[i],
+        "hd=" + info.head_dep[i],
     ]
-    if tok.ent_type_:
-        feats.append("e=" + tok.ent_type_)
+    if info.ent[i]:
+        feats.append("e=" + info.ent[i])
     if info.in_quote[i]:
         feats.append("q")
     feats.extend("x=" + h for h in info.hits[i])
-    if not tok.is_punct and lower not in _STOP and info.lower_counts[lower] >= 3:
+    if not info.punct[i] and lower not in _STOP and info.lower_counts[lower] >= 3:
         feats.append("freq3")
     return feats
 
 
 def crf_sequences(info: DocInfo) -> list[list[list[str]]]:
     """CRF feature lists (one list of strings per token) for each sentence sequence."""
-    doc = info.doc
-    base = {}
+    lower, pos, hits, valence = info.lower, info.pos, info.hits, info.valence
     out: list[list[list[str]]] = []
     for seq in info.sequences:
-        for i in seq:
-            base[i] = _token_base(info, i)
+        base = [_token_base(info, i) for i in seq]
         n = len(seq)
-        first = doc[seq[0]]
         sent_feats = []
-        sent_text = doc[seq[0] : seq[-1] + 1].text
+        sent_text = info.raw_text[info.idx[seq[0]] : info.idx[seq[-1]] + len(info.text[seq[-1]])]
         if "!" in sent_text:
             sent_feats.append("S!")
         if "?" in sent_text:
             sent_feats.append("S?")
-        if first.idx < info.title_end:
+        if info.idx[seq[0]] < info.title_end:
             sent_feats.append("Stitle")
         sent_feats.append("Slen=" + str(min(n // 10, 5)))
-        sent_val = sum(1 for i in seq if abs(info.valence[i]) >= 2.0)
+        sent_val = sum(1 for i in seq if abs(valence[i]) >= 2.0)
         sent_feats.append("Sval=" + str(min(sent_val, 3)))
         rows: list[list[str]] = []
-        for k, i in enumerate(seq):
-            feats = ["bias", *base[i], *sent_feats]
+        for k in range(n):
+            feats = ["bias", *base[k], *sent_feats]
             for off in (-2, -1, 1, 2):
                 j = k + off
                 if 0 <= j < n:
-                    nb = doc[seq[j]]
-                    feats.append(f"{off}w=" + nb.lower_)
-                    feats.append(f"{off}p=" + nb.pos_)
+                    t = seq[j]
+                    feats.append(f"{off}w=" + lower[t])
+                    feats.append(f"{off}p=" + pos[t])
                     if abs(off) == 1:
-                        feats.append(f"{off}v=" + _val_bucket(info.valence[seq[j]]))
-                        feats.extend(f"{off}x=" + h for h in info.hits[seq[j]])
+                        feats.append(f"{off}v=" + _val_bucket(valence[t]))
+                        feats.extend(f"{off}x=" + h for h in hits[t])
                 else:
                     feats.append(f"{off}=EDGE")
             if k == 0:

@@ -84,6 +84,7 @@ def sentence_opinions(
     mask = _attributed_mask(doc, info)
     have_statements = bool(doc._.sayso_statements)
     rhet_starts = sorted((m.span.start, m.span.end) for m in (rhetoric or []))
+    reporting_lemmas = _reporting_lemmas(info)
     out: list[SentenceOpinion] = []
     for seq in info.sequences:
         start, end = seq[0], seq[-1] + 1
@@ -93,11 +94,10 @@ def sentence_opinions(
         reporting = False
         endorsed = False
         for i in seq:
-            tok = doc[i]
             hits = info.hits[i]
             if "op_endorsement" in hits:
                 endorsed = True
-            if tok.lemma_ in _reporting_lemmas(info) and tok.pos_ == "VERB":
+            if info.pos[i] == "VERB" and info.lemma[i] in reporting_lemmas:
                 reporting = True
             if "op_reporting_phrases" in hits:
                 reporting = True
@@ -108,12 +108,12 @@ def sentence_opinions(
                     cues[h] = cues.get(h, 0.0) + 1.0
             if abs(info.valence[i]) >= 2.0 and "op_evaluative" not in hits:
                 cues["strong_valence"] = cues.get("strong_valence", 0.0) + 1.0
-            if tok.like_num:
+            if info.num[i]:
                 cues["number"] = 1.0
-        last = doc[seq[-1]]
-        if last.text == "?" and not mask[seq[-1]]:
+        last = info.text[seq[-1]]
+        if last == "?" and not mask[seq[-1]]:
             cues["question"] = 1.0
-        if last.text == "!" and not mask[seq[-1]]:
+        if last == "!" and not mask[seq[-1]]:
             cues["exclamation"] = 1.0
         n_rhet = sum(1 for s, e in rhet_starts if start <= s < end and not mask[s])
         if n_rhet:
@@ -128,7 +128,7 @@ def sentence_opinions(
             if k in cues:
                 cues[k] = 1.0  # count each cue family once per sentence
         z = WEIGHTS["bias"] + sum(WEIGHTS.get(k, 0.0) * min(v, 3.0) for k, v in cues.items())
-        call = "op_obligation" in cues and ("op_first_plural" in cues or last.text == "!")
+        call = "op_obligation" in cues and ("op_first_plural" in cues or last == "!")
         call = call or (
             "op_obligation" in cues and not mask[seq[0]] and _imperative(doc[start:end])
         )

@@ -127,8 +127,10 @@ def pattern_rules(info: DocInfo) -> list[RuleHit]:
             if k > e:
                 out.append(RuleHit(s, k, "Doubt", 0.6, "pattern: 'so-called ...'"))
     for ss, se in bounds:
-        words = [t for t in doc[ss:se] if not t.is_punct and not t.is_space]
-        if 1 <= len(words) <= 6 and doc[se - 1].text == "!" and not info.in_quote[ss]:
+        if info.text[se - 1] != "!" or info.in_quote[ss]:
+            continue
+        words = [i for i in range(ss, se) if not info.punct[i] and not info.space[i]]
+        if 1 <= len(words) <= 6:
             s2, e2 = _trim(info, ss, se)
             out.append(RuleHit(s2, e2, "Slogans", 0.6, "short exclamation"))
     return out
@@ -139,20 +141,20 @@ def repetition_rule(info: DocInfo, min_count: int = 3, max_n: int = 4) -> list[R
 
     Later occurrences are flagged (the first states the message, repeats hammer it in).
     """
-    doc = info.doc
     seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    lower, punct, pos, ent, num = info.lower, info.punct, info.pos, info.ent, info.num
+    bad = [p == "PROPN" or bool(e) or nm for p, e, nm in zip(pos, ent, num, strict=True)]
     for seq in info.sequences:
-        toks = [doc[i] for i in seq]
-        for k in range(len(toks)):
+        for k in range(len(seq)):
             for n in range(2, max_n + 1):
-                window = toks[k : k + n]
-                if len(window) < n or any(t.is_punct for t in window):
+                window = seq[k : k + n]
+                if len(window) < n or any(punct[i] for i in window):
                     break
-                if any(t.pos_ == "PROPN" or t.ent_type_ or t.like_num for t in window):
+                if any(bad[i] for i in window):
                     continue
-                if window[0].lower_ in _STOP or window[-1].lower_ in _STOP:
+                if lower[window[0]] in _STOP or lower[window[-1]] in _STOP:
                     continue
-                seen[tuple(t.lower_ for t in window)].append(window[0].i)
+                seen[tuple(lower[i] for i in window)].append(window[0])
     out: list[RuleHit] = []
     taken: set[int] = set()
     for gram, starts in sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
@@ -187,15 +189,14 @@ def local_repetition_rule(info: DocInfo, min_count: int = 3, window: int = 2) ->
     positions: dict[str, list[tuple[int, int]]] = defaultdict(list)  # lemma -> (sent no, tok)
     for n, seq in enumerate(info.sequences):
         for i in seq:
-            t = doc[i]
             if (
-                t.pos_ in _CONTENT_POS
-                and len(t.text) > 2
-                and t.lower_ not in _STOP
-                and not t.ent_type_
-                and t.is_alpha
+                info.pos[i] in _CONTENT_POS
+                and len(info.text[i]) > 2
+                and info.lower[i] not in _STOP
+                and not info.ent[i]
+                and info.alpha[i]
             ):
-                positions[t.lemma_.lower()].append((n, i))
+                positions[info.lemma[i]].append((n, i))
     for lemma, occ in positions.items():
         if len(occ) < min_count:
             continue
@@ -221,7 +222,7 @@ def local_repetition_rule(info: DocInfo, min_count: int = 3, window: int = 2) ->
     while n < len(seqs) - 1:
         first = doc[seqs[n][0]]
         m = n + 1
-        while m < len(seqs) and doc[seqs[m][0]].lower_ == first.lower_:
+        while m < len(seqs) and info.lower[seqs[m][0]] == first.lower_:
             m += 1
         if m - n >= 2 and first.lower_ not in _STOP and first.is_alpha and first.pos_ != "PROPN":
             for k in range(n + 1, m):
