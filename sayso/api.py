@@ -11,7 +11,7 @@ from sayso.build import build_record
 from sayso.errors import InputError
 from sayso.ingest import article_from_bytes, load_source
 from sayso.ingest.article import Article
-from sayso.pipeline import load_pipeline
+from sayso.pipeline import load_pipeline, run_pipeline
 from sayso.record import ArticleAnalysis
 
 
@@ -48,10 +48,7 @@ def analyze_article(article: Article, *, nlp: Language | None = None) -> Article
     """Run the pipeline over an already ingested article."""
     if not article.text.strip():
         raise InputError("the article has no text to analyse")
-    pipeline = nlp or load_pipeline()
-    doc = pipeline.make_doc(article.text)
-    doc._.sayso_published = article.published
-    doc = pipeline(doc)
+    doc = run_pipeline(nlp or load_pipeline(), article.text, article.published)
     return build_record(doc, article)
 
 

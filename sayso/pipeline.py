@@ -7,10 +7,13 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from sayso import doc_types
 
@@ -45,6 +48,59 @@ def load_pipeline(model: str = SPACY_MODEL) -> Language:
     # Articles can be long; memory is bounded by the parser per sentence, not by this limit.
     nlp.max_length = 5_000_000
     return add_sayso_components(nlp)
+
+
+#: Long articles are parsed in paragraph-aligned chunks of about this many characters, so
+#: the parser's memory stays flat however long the article is.
+CHUNK_CHARS = 20_000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def split_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Split at paragraph breaks (else at line or sentence ends) into pieces of ~size chars.
+
+    The pieces concatenate back to ``text`` exactly.
+
+    >>> split_chunks("One.\\n\\nTwo.\\n\\nThree.", size=6)
+    ['One.\\n\\n', 'Two.\\n\\n', 'Three.']
+    """
+    chunks: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = _last_break(window)
+        chunks.append(text[start : start + cut])
+        start += cut
+    chunks.append(text[start:])
+    return [c for c in chunks if c]
+
+
+def _last_break(window: str) -> int:
+    breaks = list(_PARAGRAPH_BREAK.finditer(window))
+    if breaks and breaks[-1].end() > len(window) // 4:
+        return breaks[-1].end()
+    for sep in ("\n", ". ", " "):
+        at = window.rfind(sep)
+        if at > len(window) // 4:
+            return at + len(sep)
+    return len(window)
+
+
+def run_pipeline(nlp: Language, text: str, published: dt.date | None = None) -> Doc:
+    """Parse ``text`` in chunks, merge them into one ``Doc``, then run sayso's components.
+
+    Offsets in the merged doc are offsets into ``text``.
+    """
+    core = [name for name in nlp.pipe_names if not name.startswith("sayso_")]
+    with nlp.select_pipes(enable=core):
+        # Small batches: the model's working memory grows with the tokens in one batch.
+        parts = list(nlp.pipe(split_chunks(text), batch_size=2))
+    doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+    doc._.sayso_published = published
+    for name, component in nlp.pipeline:
+        if name.startswith("sayso_"):
+            doc = component(doc)
+    return doc
 
 
 def _import_components() -> None:

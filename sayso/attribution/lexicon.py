@@ -31,6 +31,7 @@ class AttributionWords:
     thing_pronouns: frozenset[str]
     first_person: frozenset[str]
     role_nouns: frozenset[str]
+    institution_nouns: frozenset[str]  # "ministry": a group speaker, not a person's role
     speech_nouns: frozenset[str]  # "statement": "a similar statement was made by X"
     speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
 
@@ -65,6 +66,7 @@ def load_attribution_words() -> AttributionWords:
         thing_pronouns=frozenset(p["thing"]),
         first_person=frozenset(p["first_person"]),
         role_nouns=frozenset(data["role_nouns"]),
+        institution_nouns=frozenset(data["institution_nouns"]),
         speech_nouns=frozenset(data["speech_nouns"]),
         speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
     )

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -20,6 +21,8 @@ LEADING_JUNK = frozenset({"the", "a", "an", "'s", "’s", ",", "—", "-", "(", 
 #: How far back (in sentences) a pronoun looks for the last speaker before falling back to
 #: the last named mention.
 SPEAKER_MEMORY = 6
+#: How many named mentions back a pronoun may reach when no speaker fits.
+MENTION_LOOKBACK = 40
 
 
 @dataclass
@@ -32,25 +35,44 @@ class SpeakerInfo:
 
 def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     """Split a source span into the speaker's name and role."""
-    doc = source.doc
-    person = next((e for e in doc.ents if e.label_ in PERSON_LABELS and _inside(e, source)), None)
+    ents = _ents_in(source)
+    person = next((e for e in ents if e.label_ in PERSON_LABELS), None)
     if person is not None:
         role = _role_text(source, person)
         return SpeakerInfo(person.text, role, "person", person)
-    group = next((e for e in doc.ents if e.label_ in GROUP_LABELS and _inside(e, source)), None)
+    group = next((e for e in ents if e.label_ in GROUP_LABELS), None)
     head = source.root
+    head_word = head.lemma_.lower()
     role = None
-    if head.lemma_.lower() in words.role_nouns or head.lower_ in words.role_nouns:
-        role = _strip_edges(source)
-    kind = "person" if role is not None and head.lemma_.lower() != "ministry" else "unknown"
-    if role is None and group is not None and group.root == head:
-        kind = "group"
+    if head_word in words.institution_nouns:
+        kind = "group"  # "the defence ministry", "Ukraine's intelligence agency"
+    elif head_word in words.role_nouns or head.lower_ in words.role_nouns:
+        role, kind = _strip_edges(source), "person"  # "a State Department spokesman"
+    elif group is not None and group.root == head:
+        kind = "group"  # "Russia", "the Pentagon"
+    else:
+        kind = "unknown"
     name = _strip_edges(source) or source.text
     return SpeakerInfo(name, role, kind, source)
 
 
-def _inside(inner: Span, outer: Span) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
+def _ents_in(span: Span) -> list[Span]:
+    """Named entities wholly inside ``span``, read off the tokens (no scan of doc.ents)."""
+    doc = span.doc
+    found = []
+    i = span.start
+    while i < span.end:
+        tok = doc[i]
+        if tok.ent_iob_ == "B":
+            end = i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            if end <= span.end:
+                found.append(Span(doc, i, end, label=tok.ent_type_))
+            i = end
+        else:
+            i += 1
+    return found
 
 
 def _role_text(source: Span, name: Span) -> str | None:
@@ -81,40 +103,40 @@ class PronounResolver:
 
     def __init__(self, doc: Doc, words: AttributionWords, quotes: QuoteIndex) -> None:
         self.words = words
-        # Named mentions outside quotations, in order: (char offset, label, span).
+        # Named mentions outside quotations, in order of their end.
         self.mentions = [
             e
             for e in doc.ents
             if e.label_ in PERSON_LABELS | GROUP_LABELS
             and quotes.containing(e.start_char, e.end_char) is None
         ]
-        self.speakers: list[tuple[int, int, SpeakerInfo]] = []  # (sentence start, char, info)
+        self._mention_ends = [e.end_char for e in self.mentions]
+        self._sent_starts = [s.start for s in doc.sents]
+        self.speakers: list[tuple[int, int, SpeakerInfo]] = []  # (sentence no., char, info)
 
     def is_pronoun(self, span: Span) -> bool:
         return len(span) == 1 and span[0].lower_ in self.words.pronouns
 
+    def _sentence_no(self, token_i: int) -> int:
+        return bisect.bisect_right(self._sent_starts, token_i) - 1
+
     def remember(self, span: Span, info: SpeakerInfo) -> None:
-        self.speakers.append((span.sent.start, span.start_char, info))
+        self.speakers.append((self._sentence_no(span.start), span.start_char, info))
 
     def resolve(self, pronoun: Span) -> SpeakerInfo | None:
         word = pronoun[0].lower_
         want = "person" if word in self.words.person_pronouns else "group"
-        sent_index = pronoun.sent.start
-        for sent_start, char, info in reversed(self.speakers):
+        here = self._sentence_no(pronoun.start)
+        for sent_no, char, info in reversed(self.speakers):
             if char >= pronoun.start_char:
                 continue
-            if _sentences_between(pronoun.doc, sent_start, sent_index) > SPEAKER_MEMORY:
+            if here - sent_no > SPEAKER_MEMORY:
                 break
             if info.kind == want or (want == "group" and info.kind == "unknown"):
                 return info
         labels = PERSON_LABELS if want == "person" else GROUP_LABELS
-        for ent in reversed(self.mentions):
-            if ent.end_char <= pronoun.start_char and ent.label_ in labels:
+        last = bisect.bisect_right(self._mention_ends, pronoun.start_char)
+        for ent in reversed(self.mentions[max(0, last - MENTION_LOOKBACK) : last]):
+            if ent.label_ in labels:
                 return SpeakerInfo(ent.text, None, want, ent)
         return None
-
-
-def _sentences_between(doc: Doc, start_token: int, end_token: int) -> int:
-    if end_token <= start_token:
-        return 0
-    return sum(1 for t in doc[start_token:end_token] if t.is_sent_start)

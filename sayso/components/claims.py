@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -56,60 +57,52 @@ class ClaimsComponent:
     def __call__(self, doc: Doc) -> Doc:
         statements: list[Attribution] = doc._.sayso_statements or []
         entity_of = _entity_index(doc)
-        claims: list[_Claim] = []
+        claims = _ClaimIndex()
         claim_of: dict[int, _Claim] = {}
         for i, st in enumerate(statements):
             words = _content_words(st.content, entity_of)
             target: _Claim | None = None
             if st.refers_to is not None and st.refers_to in claim_of:
                 target = claim_of[st.refers_to]
-            elif claims and _is_anaphoric(st.content, words):
-                target = _topic(claims)  # "denied the reports": the claim under discussion
+            elif claims.items and _is_anaphoric(st.content, words):
+                target = claims.topic()  # "denied the reports": the claim under discussion
             else:
-                target = self._best_match(claims, words)
-                if target is None and claims and st.stance in REACTIVE_STANCES:
+                target = claims.best_match(words, self.same_claim_overlap)
+                if target is None and claims.items and st.stance in REACTIVE_STANCES:
                     # One cannot confirm, doubt or condition on a claim nobody made: such a
                     # statement reacts to the claim under discussion.
-                    target = _topic(claims)
+                    target = claims.topic()
             if target is None:
-                target = _Claim(words=set(words), text=_claim_text(st.content))
-                claims.append(target)
-            elif len(words) > ANAPHOR_MAX_WORDS:
-                target.words |= words
+                target = claims.add(_Claim(words=set(), text=_claim_text(st.content)))
+            if len(words) > ANAPHOR_MAX_WORDS:
+                claims.add_words(target, words)
             target.members.append(i)
             claim_of[i] = target
         self._add_author_stances(doc, statements, claims, entity_of)
-        doc._.sayso_claims = [self._group(c, statements) for c in claims]
+        doc._.sayso_claims = [self._group(c, statements) for c in claims.items]
         return doc
-
-    def _best_match(self, claims: list[_Claim], words: set[str]) -> _Claim | None:
-        best, best_score = None, self.same_claim_overlap
-        for claim in claims:
-            score = _overlap(words, claim.words)
-            if score >= best_score:
-                best, best_score = claim, score
-        return best
 
     def _add_author_stances(
         self,
         doc: Doc,
         statements: list[Attribution],
-        claims: list[_Claim],
+        claims: _ClaimIndex,
         entity_of: dict[int, str],
     ) -> None:
         """Sentences in the author's own voice that state a claim someone was quoted on."""
-        if not claims:
+        if not claims.items:
             return
-        covered = [(s.content.start, s.content.end) for s in statements] + [
-            (s.cue.sent.start, s.cue.sent.end) for s in statements
-        ]
+        covered = np.zeros(len(doc), dtype=bool)
+        for st in statements:
+            covered[st.content.start : st.content.end] = True
+            covered[st.cue.sent.start : st.cue.sent.end] = True
         for sent in doc.sents:
-            if any(start < sent.end and sent.start < end for start, end in covered):
+            if covered[sent.start : sent.end].any():
                 continue
             words = _content_words(sent, entity_of)
             if len(words) <= ANAPHOR_MAX_WORDS:
                 continue
-            claim = self._best_match(claims, words)
+            claim = claims.best_match(words, self.same_claim_overlap)
             if claim is not None:
                 claim.author.append(sent)
 
@@ -170,9 +163,39 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
     )
 
 
-def _topic(claims: list[_Claim]) -> _Claim:
-    """The claim under discussion: the one with most statements so far (earliest on ties)."""
-    return max(claims, key=lambda c: (len(c.members) + len(c.author), -claims.index(c)))
+class _ClaimIndex:
+    """The article's claims with an inverted index from content word to claims."""
+
+    def __init__(self) -> None:
+        self.items: list[_Claim] = []
+        self._by_word: dict[str, list[int]] = {}
+        self._number: dict[int, int] = {}  # id(claim) -> position
+
+    def add(self, claim: _Claim) -> _Claim:
+        self._number[id(claim)] = len(self.items)
+        self.items.append(claim)
+        return claim
+
+    def add_words(self, claim: _Claim, words: set[str]) -> None:
+        number = self._number[id(claim)]
+        for w in words - claim.words:
+            self._by_word.setdefault(w, []).append(number)
+        claim.words |= words
+
+    def best_match(self, words: set[str], threshold: float) -> _Claim | None:
+        """The claim whose words overlap ``words`` most, if at least ``threshold``."""
+        candidates = {n for w in words for n in self._by_word.get(w, ())}
+        best, best_score = None, threshold
+        for n in sorted(candidates):
+            score = _overlap(words, self.items[n].words)
+            if score >= best_score:
+                best, best_score = self.items[n], score
+        return best
+
+    def topic(self) -> _Claim:
+        """The claim under discussion: the one with most statements so far (earliest first)."""
+        size = [len(c.members) + len(c.author) for c in self.items]
+        return self.items[max(range(len(size)), key=lambda n: (size[n], -n))]
 
 
 def _entity_index(doc: Doc) -> dict[int, str]:

