@@ -304,14 +304,27 @@ def test_evaluator_on_tiny_csv(tmp_path: Path) -> None:
     out = evaluate_stance(csv_path)
     json.dumps(out)  # JSON-serialisable
     assert out["n"] == 24
-    # brief's mapping: hedges -> for, so the "reportedly" rows count as errors
-    assert out["rules"]["accuracy"] == pytest.approx(16 / 24, abs=1e-4)
-    assert out["rules"]["confusion"]["observing"]["for"] == 8
+    # "Rebels reportedly blew up ..." is the author relaying a claim: observing, not "for".
+    assert out["rules"]["accuracy"] == 1.0
+    assert out["rules"]["confusion"]["observing"]["for"] == 0
     assert out["rules_relayed_observing"]["accuracy"] == 1.0
-    assert out["rules_relayed_observing"]["macro_f1"] == 1.0
     assert out["trained_cv"]["split"] == "GroupKFold by claimId"
     assert out["trained_cv"]["n"] == 24
-    assert out["accuracy"] == 1.0
+    # The headline figure is the shipped rules, not the best of the three methods.
+    assert out["primary"] == "rules"
+    assert out["accuracy"] == out["rules"]["accuracy"]
+
+
+def test_epistemic_hedge_in_a_headline_still_counts_for(tmp_path: Path) -> None:
+    csv_path = tmp_path / "emergent.csv"
+    csv_path.write_text(
+        "id,claimHeadline,articleHeadline,articleHeadlineStance,articleId,claimId\n"
+        "0,Dam was hit,Dam was likely hit by a missile,for,a0,c0\n"
+        "1,Dam was hit,Dam reportedly hit by a missile,observing,a1,c0\n",
+        encoding="utf-8",
+    )
+    out = evaluate_stance(csv_path, train=False)
+    assert out["rules"]["accuracy"] == 1.0
 
 
 def test_run_accepts_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
