@@ -94,7 +94,7 @@ def run_pipeline(nlp: Language, text: str, published: dt.date | None = None) -> 
     core = [name for name in nlp.pipe_names if not name.startswith("sayso_")]
     with nlp.select_pipes(enable=core):
         # Small batches: the model's working memory grows with the tokens in one batch.
-        parts = list(nlp.pipe(split_chunks(text), batch_size=2))
+        parts = list(nlp.pipe(split_chunks(text, CHUNK_CHARS), batch_size=2))
     doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
     doc._.sayso_published = published
     for name, component in nlp.pipeline:
