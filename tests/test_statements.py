@@ -169,3 +169,27 @@ def test_cue_inside_a_quote_is_not_a_separate_statement(nlp: Language) -> None:
     text = '"They said the shelling would stop, and it did not," the mayor said.'
     found = statements(nlp, text)
     assert [s.speaker_name for s in found] == ["mayor"]
+
+
+def test_role_and_name_split_across_sentences_are_rejoined(nlp: Language) -> None:
+    text = (
+        '"We will respond," said the spokesperson of the Chinese foreign ministry. '
+        "Mao Ning, at a regular briefing in Beijing."
+    )
+    st = only(nlp, text)
+    assert st.speaker_name == "Mao Ning"
+    assert st.role == "spokesperson of the Chinese foreign ministry"
+    assert st.affiliation == "China"
+
+
+def test_name_missed_by_ner_after_a_role(nlp: Language) -> None:
+    st = only(nlp, '"No comment," said Ukraine\'s Defence Min. Rustem Umerov.')
+    assert st.speaker_name == "Rustem Umerov"
+    assert st.affiliation == "Ukraine"
+
+
+def test_participle_after_the_name_is_not_the_role(nlp: Language) -> None:
+    text = '"The siege must end now," said Lena Ortiz, speaking at the Security Council.'
+    st = only(nlp, text)
+    assert st.speaker_name == "Lena Ortiz"
+    assert st.role is None

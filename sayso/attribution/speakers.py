@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sayso.attribution.lexicon import AttributionWords
 from sayso.attribution.quotes import QuoteIndex
 
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+NON_PERSON_ENTS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "DATE", "EVENT"})
 LEADING_JUNK = frozenset({"the", "a", "an", "'s", "’s", ",", "—", "-", "(", ")"})
 #: How far back (in sentences) a pronoun looks for the last speaker before falling back to
 #: the last named mention.
@@ -36,9 +37,9 @@ class SpeakerInfo:
 def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     """Split a source span into the speaker's name and role."""
     ents = _ents_in(source)
-    person = next((e for e in ents if e.label_ in PERSON_LABELS), None)
+    person = next((e for e in ents if e.label_ in PERSON_LABELS), None) or _trailing_name(source)
     if person is not None:
-        role = _role_text(source, person)
+        role = _role_text(source, person, words)
         return SpeakerInfo(person.text, role, "person", person)
     group = next((e for e in ents if e.label_ in GROUP_LABELS), None)
     head = source.root
@@ -54,6 +55,21 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
         kind = "unknown"
     name = _strip_edges(source) or source.text
     return SpeakerInfo(name, role, kind, source)
+
+
+def _trailing_name(source: Span) -> Span | None:
+    """A name NER missed after a role: "Ukraine's Defence Min. Rustem Umerov"."""
+    doc = source.doc
+    start = source.end
+    while start > source.start and _name_like(doc[start - 1]):
+        start -= 1
+    if source.end - start < 2 or start == source.start:
+        return None
+    return Span(doc, start, source.end, label="PERSON")
+
+
+def _name_like(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ not in NON_PERSON_ENTS
 
 
 def _ents_in(span: Span) -> list[Span]:
@@ -75,27 +91,67 @@ def _ents_in(span: Span) -> list[Span]:
     return found
 
 
-def _role_text(source: Span, name: Span) -> str | None:
-    """The source without the name: what is left is the role ("Kremlin spokesman")."""
+def _role_text(source: Span, name: Span, words: AttributionWords) -> str | None:
+    """The source without the name: what is left is the role ("Kremlin spokesman").
+
+    Of the words before and after the name, the side with a role noun wins; otherwise the
+    words before it ("Republican Ted Cruz"); words after count only as an apposition
+    ("Tomas Brink, the deputy foreign minister"), not a clause ("..., speaking at ...").
+    """
     doc = source.doc
     before = doc[source.start : name.start]
     after = doc[name.end : source.end]
-    parts = [p for p in (_strip_edges(before), _strip_edges(after)) if p]
-    if not parts:
-        return None
-    role = max(parts, key=len)
-    return role if any(c.isalpha() for c in role) and role.lower() not in ("'s", "’s") else None
+    sides = [(_strip_edges(before), before), (_strip_edges(after), after)]
+    with_role = [text for text, span in sides if text and _has_role_noun(span, words)]
+    if with_role:
+        return with_role[0]
+    text = sides[0][0]
+    return text if text and any(c.isalpha() for c in text) else None
+
+
+def _has_role_noun(span: Span, words: AttributionWords) -> bool:
+    return any(t.lemma_.lower() in words.role_nouns or t.lower_ in words.role_nouns for t in span)
+
+
+def rejoin_split_name(source: Span) -> Span:
+    """Undo a sentence split between a role and a name ("Defence Min. | Rustem Umerov.").
+
+    When the source runs to the end of its sentence and the next sentence opens with a
+    person's name that is not the subject of a clause of its own, the name belongs to the
+    source.
+    """
+    doc = source.doc
+    end = source.end
+    sent_end = source.sent.end
+    while end < sent_end and doc[end].is_punct:
+        end += 1
+    if end != sent_end or end >= len(doc):
+        return source
+    name_end = end
+    if doc[end].ent_type_ == "PERSON" and doc[end].ent_iob_ == "B":
+        name_end = end + 1
+        while name_end < len(doc) and doc[name_end].ent_iob_ == "I":
+            name_end += 1
+    else:
+        while name_end < len(doc) and _name_like(doc[name_end]):
+            name_end += 1
+        if name_end - end < 2:
+            return source
+    name = doc[end:name_end]
+    if name.root.dep_ in ("nsubj", "nsubjpass"):
+        return source  # "Robert Wood said ...": a new statement, not a split name
+    return doc[source.start : name_end]
 
 
 def _strip_edges(span: Span) -> str:
     toks = list(span)
-    while toks and (toks[0].lower_ in LEADING_JUNK or toks[0].is_punct):
+    while toks and (toks[0].lower_ in LEADING_JUNK or toks[0].is_punct or toks[0].is_space):
         toks = toks[1:]
-    while toks and (toks[-1].lower_ in LEADING_JUNK or toks[-1].is_punct):
+    while toks and (toks[-1].lower_ in LEADING_JUNK or toks[-1].is_punct or toks[-1].is_space):
         toks = toks[:-1]
     if not toks:
         return ""
-    return span.doc[toks[0].i : toks[-1].i + 1].text
+    return " ".join(span.doc[toks[0].i : toks[-1].i + 1].text.split())
 
 
 class PronounResolver:

@@ -20,7 +20,12 @@ from spacy.tokens import Doc, Span
 from sayso.attribution.extract import RawAttribution, find_attributions
 from sayso.attribution.lexicon import load_attribution_words, load_cue_lexicon
 from sayso.attribution.quotes import QuoteIndex
-from sayso.attribution.speakers import PronounResolver, SpeakerInfo, describe_source
+from sayso.attribution.speakers import (
+    PronounResolver,
+    SpeakerInfo,
+    describe_source,
+    rejoin_split_name,
+)
 from sayso.components.dates import date_for_span
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import Attribution, DateValue, EntityCluster, register_extensions
@@ -71,6 +76,7 @@ class StatementsComponent:
             if resolver.is_pronoun(raw.source):
                 info = resolver.resolve(raw.source)
             else:
+                raw.source = rejoin_split_name(raw.source)
                 info = describe_source(raw.source, self.words)
                 resolver.remember(raw.source, info)
         att = Attribution(
