@@ -150,18 +150,33 @@ def test_so_called_doubt_rule(base_nlp: Language) -> None:
 
 def test_repetition_rule(base_nlp: Language) -> None:
     text = (
-        "They promised lasting peace in the valley. Lasting peace never came. "
-        "Yet the envoys still talk of lasting peace, and we are told to wait."
+        "The brutal occupation began in May. The brutal occupation then took the port. "
+        "Nobody in the valley can ignore the brutal occupation any longer."
     )
     hits = [h for h in _rules(base_nlp, text) if h.technique == "Repetition"]
     assert len(hits) == 2
-    assert "repeated phrase 3 times: 'lasting peace'" in hits[0].evidence
+    assert "repeated phrase 3 times: 'brutal occupation'" in hits[0].evidence
+
+
+def test_plain_words_repeated_are_not_flagged(base_nlp: Language) -> None:
+    text = (
+        "The talks resumed on Monday. The talks covered prisoners. "
+        "Officials said the talks would continue in the spring."
+    )
+    assert not [h for h in _rules(base_nlp, text) if h.technique == "Repetition"]
+
+
+def test_anaphora_rule(base_nlp: Language) -> None:
+    text = "Remember the siege. Remember the hunger. Remember who fired the shells."
+    hits = [h for h in _rules(base_nlp, text) if h.technique == "Repetition"]
+    assert len(hits) == 2
+    assert hits[0].evidence == "repeated opening 'Remember' in 3 consecutive sentences"
 
 
 def test_no_repetition_for_names(base_nlp: Language) -> None:
     text = (
-        "Foreign Minister Lena Hart arrived in Oslo. Foreign Minister Lena Hart met envoys. "
-        "Foreign Minister Lena Hart left on Friday."
+        "Rebels Bay Radio reported the blast. Rebels Bay Radio later named the victims. "
+        "Rebels Bay Radio went off air on Friday."
     )
     assert not [h for h in _rules(base_nlp, text) if h.technique == "Repetition"]
 

@@ -98,10 +98,11 @@ def tc_scores(
 def predicted_spans(
     infos: list[DocInfo],
     articles: list[Article],
-    candidates_fn: Callable[[DocInfo], list[SpanCandidate]],
+    candidates_fn: Callable[..., list[SpanCandidate]],
     *,
     use_rules: bool,
     rule_set: set[str] | None = None,
+    threshold: float | None = None,
 ) -> Spans:
     """Merged predicted character spans per article from the tagger (and the rules)."""
     pred: Spans = {}
@@ -109,7 +110,7 @@ def predicted_spans(
         doc = info.doc
         spans = [
             (doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))
-            for c in candidates_fn(info)
+            for c in candidates_fn(info, threshold)
         ]
         if use_rules:
             for h in all_rules(info):
@@ -127,6 +128,7 @@ def evaluate_rhetoric(
     articles: list[str] | None = None,
     nlp: Language | None = None,
     cache_dir: Path | None = None,
+    thresholds: tuple[float, ...] = (),
 ) -> dict[str, object]:
     """Cross-validated (or, with ``model``, direct) SI and TC scores on PTC-style data."""
     from sayso.rhetoric.model import RhetoricModel
@@ -163,6 +165,7 @@ def evaluate_rhetoric(
     all_feats: list[dict[str, float]] = []
     tc_fold: list[dict[str, object]] = []
     tc_correct = tc_total = 0
+    preds_thr: dict[float, Spans] = {t: {} for t in thresholds}
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(ids, groups=ids):
         tr_a = [arts[i] for i in train_idx]
         tr_i = [infos[i] for i in train_idx]
@@ -176,6 +179,10 @@ def evaluate_rhetoric(
         m = RhetoricModel(tmp)
         preds_plain.update(predicted_spans(te_i, te_a, m.candidates, use_rules=False))
         preds_rules.update(predicted_spans(te_i, te_a, m.candidates, use_rules=True))
+        for thr in thresholds:
+            preds_thr[thr].update(
+                predicted_spans(te_i, te_a, m.candidates, use_rules=False, threshold=thr)
+            )
         f_te, l_te, k_te = gold_span_features(te_i, te_a)
         fold_tc = tc_scores(clf, f_te, l_te, k_te)
         tc_fold.append(fold_tc)
@@ -195,6 +202,8 @@ def evaluate_rhetoric(
     result["mode"] = f"{folds}-fold cross-validation by article"
     result["si"] = si_scores(preds_plain, gold)
     result["si_with_rules"] = si_scores(preds_rules, gold)
+    for thr, preds in preds_thr.items():
+        result[f"si_threshold_{thr}"] = si_scores(preds, gold)
     result["tc"] = {
         "micro_f1": round(tc_correct / tc_total, 4) if tc_total else 0.0,
         "spans": tc_total,

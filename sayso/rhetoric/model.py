@@ -98,25 +98,43 @@ class RhetoricModel:
         self.classifier = TechniqueClassifier.load(self.model_dir / CLF_FILE)
         meta = self.model_dir / "meta.json"
         self.meta = json.loads(meta.read_text()) if meta.exists() else {}
-        self.min_confidence = float(self.meta.get("min_confidence", 0.0))
+        #: Marginal threshold for span decoding (negative: Viterbi), chosen by CV.
+        self.threshold = float(self.meta.get("threshold", -1.0))
 
-    def candidates(self, info: DocInfo) -> list[SpanCandidate]:
-        """Spans the CRF tags as propaganda (B/I runs), with mean marginal confidence."""
+    def candidates(self, info: DocInfo, threshold: float | None = None) -> list[SpanCandidate]:
+        """Spans the CRF tags as propaganda, with mean marginal confidence.
+
+        With ``threshold`` None, the meta default is used; a float decodes by marginals
+        (runs of tokens with ``P(not O) >= threshold``, split where B is likelier than I);
+        a negative value means Viterbi decoding (B/I runs of the best tag sequence).
+        """
+        if threshold is None:
+            threshold = self.threshold
         out: list[SpanCandidate] = []
+        tagger = self.tagger
         for seq, feats in zip(info.sequences, crf_sequences(info), strict=True):
-            tags = self.tagger.tag(feats)
+            tags = tagger.tag(feats)
+            n = len(tags)
+            if threshold < 0:
+                inside = [t != "O" for t in tags]
+                begin = [t == "B" for t in tags]
+            else:
+                p_b = [tagger.marginal("B", m) for m in range(n)]
+                p_i = [tagger.marginal("I", m) for m in range(n)]
+                inside = [p_b[m] + p_i[m] >= threshold for m in range(n)]
+                begin = [p_b[m] > p_i[m] for m in range(n)]
             k = 0
-            while k < len(tags):
-                if tags[k] == "O":
+            while k < n:
+                if not inside[k]:
                     k += 1
                     continue
                 j = k + 1
-                while j < len(tags) and tags[j] == "I":
+                while j < n and inside[j] and not begin[j]:
                     j += 1
-                conf = [1.0 - self.tagger.marginal("O", m) for m in range(k, j)]
+                conf = [1.0 - tagger.marginal("O", m) for m in range(k, j)]
                 out.append(SpanCandidate(seq[k], seq[j - 1] + 1, sum(conf) / len(conf)))
                 k = j
-        return [c for c in out if c.confidence >= self.min_confidence]
+        return out
 
     def classify(self, info: DocInfo, span: Span) -> tuple[list[str], np.ndarray, dict[str, float]]:
         """Classes, probabilities and the features of a span."""
