@@ -79,3 +79,37 @@ def test_bad_date_option() -> None:
     proc = run("analyze", str(EXAMPLE), "--published", "next week")
     assert proc.returncode != 0
     assert "ISO date" in proc.stderr.decode()
+
+
+def test_url_on_loopback_needs_allow_private(tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    page = (
+        "<html><head><title>Ceasefire talks stall</title></head><body>"
+        "<nav>Home | World | Sport</nav><article><h1>Ceasefire talks stall</h1>"
+        "<p>The foreign ministry said on Tuesday that the talks in Geneva had stalled "
+        "over the prisoner exchange, and a spokesman added that no date was set.</p>"
+        "<p>Negotiators from both delegations left the venue without comment after "
+        "six hours of meetings in the city.</p></article>"
+        "<footer>Copyright</footer><script>alert('x')</script></body></html>"
+    )
+    (tmp_path / "story.html").write_text(page, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
+        refused = run("analyze", url)
+        assert refused.returncode != 0
+        assert "127.0.0.1" in refused.stderr.decode()
+        allowed = run("analyze", url, "--allow-private", "--format", "json")
+        assert allowed.returncode == 0, allowed.stderr
+        record = json.loads(allowed.stdout)
+        assert record["url"] == url
+        assert "alert" not in record["text"] and "Sport" not in record["text"]
+        assert [s["cue"]["text"] for s in record["statements"]][:1] == ["said"]
+    finally:
+        server.shutdown()
