@@ -18,7 +18,7 @@ from sayso import doc_types
 from sayso.doc_types import RhetoricMention
 from sayso.rhetoric.features import DocInfo, doc_info
 from sayso.rhetoric.model import MODEL_DIR, RhetoricModel
-from sayso.rhetoric.rules import all_rules
+from sayso.rhetoric.rules import all_rules, describe_hits
 
 _LAST_INFO: list[tuple[Doc, DocInfo]] = []
 
@@ -40,9 +40,12 @@ def shared_info(doc: Doc) -> DocInfo:
 class RhetoricComponent:
     """Find persuasion techniques in a doc."""
 
-    def __init__(self, model_dir: str | None, min_score: float, use_rules: bool) -> None:
+    def __init__(
+        self, model_dir: str | None, min_score: float, min_score_no_cue: float, use_rules: bool
+    ) -> None:
         self.model_dir = str(model_dir or MODEL_DIR)
         self.min_score = min_score
+        self.min_score_no_cue = min_score_no_cue
         self.use_rules = use_rules
 
     @property
@@ -58,7 +61,10 @@ class RhetoricComponent:
         info = shared_info(doc)
         found: list[RhetoricMention] = []
         for span, tech, score, evidence in self.model.predict(doc, info):
-            if score >= self.min_score:
+            # A model span with no loaded/labelling word in it must be confident to be shown.
+            if score >= self.min_score and (
+                score >= self.min_score_no_cue or describe_hits(info, span)
+            ):
                 found.append(RhetoricMention(span, tech, round(score, 3), evidence))
         if self.use_rules:
             for h in all_rules(info):
@@ -83,11 +89,25 @@ def _dedupe(mentions: list[RhetoricMention]) -> list[RhetoricMention]:
 
 @Language.factory(
     "sayso_rhetoric",
-    default_config={"model_dir": None, "min_score": 0.35, "use_rules": True},
+    default_config={
+        "model_dir": None,
+        "min_score": 0.35,
+        "min_score_no_cue": 0.55,
+        "use_rules": True,
+    },
 )
 def make_rhetoric(
-    nlp: Language, name: str, model_dir: str | None, min_score: float, use_rules: bool
+    nlp: Language,
+    name: str,
+    model_dir: str | None,
+    min_score: float,
+    min_score_no_cue: float,
+    use_rules: bool,
 ) -> RhetoricComponent:
-    """Factory for ``nlp.add_pipe("sayso_rhetoric")``."""
+    """Factory for ``nlp.add_pipe("sayso_rhetoric")``.
+
+    ``min_score``: drop model mentions below it; ``min_score_no_cue``: the bar for model
+    mentions with no loaded or labelling word in them; ``use_rules``: add rule mentions.
+    """
     doc_types.register_extensions()
-    return RhetoricComponent(model_dir, min_score, use_rules)
+    return RhetoricComponent(model_dir, min_score, min_score_no_cue, use_rules)

@@ -212,3 +212,30 @@ def evaluate_rhetoric(
     }
     result["seconds"] = round(time.time() - t0, 1)
     return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m sayso.evaluate.rhetoric [DATA_DIR] [--folds 5] [--model DIR]``: print JSON."""
+    import argparse
+    import json
+
+    default = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    ap.add_argument("data_dir", nargs="?", type=Path, default=default)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--model", type=Path, default=None, help="score this model dir, no CV")
+    ap.add_argument("--thresholds", type=float, nargs="*", default=[])
+    ap.add_argument("--cache-dir", type=Path, default=None, help="cache parsed docs here")
+    args = ap.parse_args(argv)
+    result = evaluate_rhetoric(
+        args.data_dir,
+        folds=args.folds,
+        model=args.model,
+        cache_dir=args.cache_dir,
+        thresholds=tuple(args.thresholds),
+    )
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ import numpy as np
 import pycrfsuite
 from spacy.tokens import Doc, Span
 
-from sayso.rhetoric.features import DocInfo, crf_sequences, doc_info, span_features
+from sayso.rhetoric.features import _STOP, DocInfo, crf_sequences, doc_info, span_features
 from sayso.rhetoric.lexicons import DATA_DIR
 
 MODEL_DIR = DATA_DIR / "models" / "rhetoric"
@@ -157,11 +157,16 @@ class RhetoricModel:
         """A short human-readable reason for a model prediction."""
         from sayso.rhetoric.rules import describe_hits
 
-        lex = describe_hits(info, span)
+        lex = describe_hits(info, span, all_cues=True)
         if lex:
             return lex
-        top = self.classifier.top_features(feats, cls)
-        words = [f.split(":", 1)[1] for f in top if f.startswith(("u:", "b:", "first:", "last:"))]
+        top = self.classifier.top_features(feats, cls, k=6)
+        words = [
+            f.split(":", 1)[1].replace("_", " ")
+            for f in top
+            if f.startswith(("u:", "b:", "first:", "last:"))
+        ]
+        words = [w for w in dict.fromkeys(words) if (w not in _STOP and w.isalpha()) or " " in w]
         if words:
-            return "model cues: " + ", ".join(f"'{w.replace('_', ' ')}'" for w in words)
-        return "model: " + ", ".join(top) if top else "model"
+            return "model cues: " + ", ".join(f"'{w}'" for w in words)
+        return "model: phrasing similar to annotated examples"

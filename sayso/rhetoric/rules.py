@@ -35,21 +35,44 @@ class RuleHit:
     evidence: str
 
 
-def describe_hits(info: DocInfo, span: Span) -> str:
-    """Readable lexicon evidence inside a span, e.g. ``loaded words: 'cowardly', 'thugs'``."""
+#: Lexicon categories cited as evidence (beyond loaded words and labels), with their wording.
+_EVIDENCE_CATEGORIES = {
+    "flag": "identity words",
+    "fear": "fear words",
+    "doubt": "doubt cues",
+    "exaggeration": "absolutes",
+    "causal": "causal cues",
+    "authority": "authority cues",
+    "bandwagon": "crowd cues",
+    "cliches": "stock phrase",
+}
+
+
+def describe_hits(info: DocInfo, span: Span, *, all_cues: bool = False) -> str:
+    """Readable lexicon evidence inside a span, e.g. ``loaded words: 'cowardly', 'thugs'``.
+
+    Only loaded words and labels by default; ``all_cues`` adds the other cue lexicons.
+    """
     loaded: list[str] = []
     labels: list[str] = []
+    other: dict[str, list[str]] = defaultdict(list)
     for t in span:
         h = info.hits[t.i]
         if "labels" in h:
             labels.append(t.text)
         elif "loaded" in h or abs(info.valence[t.i]) >= 2.0:
             loaded.append(t.text)
+    if all_cues:
+        for cat, s, e in info.matches:
+            if cat in _EVIDENCE_CATEGORIES and span.start <= s and e <= span.end:
+                other[_EVIDENCE_CATEGORIES[cat]].append(info.doc[s:e].text)
     parts = []
     if labels:
         parts.append("labels: " + ", ".join(f"'{w}'" for w in dict.fromkeys(labels)))
     if loaded:
         parts.append("loaded words: " + ", ".join(f"'{w}'" for w in dict.fromkeys(loaded)))
+    for name, words in other.items():
+        parts.append(name + ": " + ", ".join(f"'{w}'" for w in dict.fromkeys(words)))
     return "; ".join(parts)
 
 
