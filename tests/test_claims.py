@@ -74,3 +74,8 @@ def test_author_is_a_holder_when_stating_a_claim_in_own_voice() -> None:
     holders = {s.holder: s for s in record.claims[0].stances}
     assert holders["author"].statement is None
     assert holders["author"].stance == "asserts"
+
+
+def test_claim_text_leaves_out_the_speaker_inside_a_quotation() -> None:
+    record = sayso.analyze('"We will not retreat," Colonel Ana Ruiz said. "Our answer is unity."')
+    assert record.claims[0].text == "We will not retreat … Our answer is unity"

@@ -193,3 +193,12 @@ def test_participle_after_the_name_is_not_the_role(nlp: Language) -> None:
     st = only(nlp, text)
     assert st.speaker_name == "Lena Ortiz"
     assert st.role is None
+
+
+def test_quote_continued_after_the_speaker_is_one_statement(nlp: Language) -> None:
+    text = '"The talks failed," the envoy said. "Nobody came." The minister said the rest.'
+    found = statements(nlp, text)
+    envoy = found[0]
+    assert envoy.content.text == '"The talks failed," the envoy said. "Nobody came."'
+    assert envoy.quote_type == "direct"
+    assert found[1].speaker_name == "minister"

@@ -71,7 +71,52 @@ def find_attributions(
             taken.append(att[0].content)
             governed |= _governed_tokens(cue_tok, words)
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
+    _extend_continued_quotes(doc, found, quotes)
     return found
+
+
+def _extend_continued_quotes(doc: Doc, found: list[RawAttribution], quotes: QuoteIndex) -> None:
+    """'"We will not retreat," he said. "Our answer is unity."': the second quotation, with
+    no cue of its own, continues the first statement (same paragraph only)."""
+    claimed = sorted(a.content for a in found)
+    cues = sorted(a.cue.start_char for a in found)
+    for att in found:
+        if att.quote_type == "indirect":
+            continue
+        start, end = att.content
+        while True:
+            after = max(end, att.cue.end_char, att.source.end_char if att.source else 0)
+            gap_end = after
+            while gap_end < len(doc.text) and doc.text[gap_end] in " \t,.;:":
+                gap_end += 1
+            nxt = next((r for r in quotes.regions if r[0] == gap_end), None)
+            if nxt is None or "\n" in doc.text[end:gap_end] or _sentence_gap(doc, after, nxt):
+                break
+            if any(s < nxt[1] and nxt[0] < e for s, e in claimed if (s, e) != att.content):
+                break
+            last = doc.char_span(nxt[1] - 1, nxt[1], alignment_mode="expand")
+            sent_end = last.sent.end_char if last is not None else nxt[1]
+            if any(nxt[0] <= c < sent_end for c in cues if c > att.cue.start_char):
+                break  # the quotation has a speaker of its own
+            end = nxt[1]
+            att.content = (start, end)
+        att.quote_type = _quote_type(quotes, att.content, skip=_frame_of(att))
+
+
+def _frame_of(att: RawAttribution) -> tuple[int, int]:
+    """The speaker-and-cue stretch ("he said"), which may sit inside a quoted content."""
+    parts = [att.cue] + ([att.source] if att.source is not None else [])
+    return (min(p.start_char for p in parts), max(p.end_char for p in parts))
+
+
+def _sentence_gap(doc: Doc, start: int, region: tuple[int, int]) -> bool:
+    """True when the region does not open a sentence right after ``start``."""
+    span = doc.char_span(region[0], region[0] + 1, alignment_mode="expand")
+    return span is None or (
+        not span[0].is_sent_start
+        and span[0].i > 0
+        and (doc[span[0].i - 1].idx + len(doc[span[0].i - 1]) > start)
+    )
 
 
 def _has_own_subject(tok: Token) -> bool:
@@ -304,8 +349,14 @@ def _widen_to_quotes(
     return (start, end)
 
 
-def _quote_type(quotes: QuoteIndex, content: tuple[int, int]) -> QuoteType:
-    share = quotes.quoted_share(*content)
+def _quote_type(
+    quotes: QuoteIndex, content: tuple[int, int], skip: tuple[int, int] | None = None
+) -> QuoteType:
+    start, end = content
+    share = quotes.quoted_share(start, end)
+    if skip is not None and start <= skip[0] and skip[1] <= end and end - start > 0:
+        inside = share * (end - start)
+        share = inside / max(1, (end - start) - (skip[1] - skip[0]))
     if share >= 0.8:
         return "direct"
     if share > 0.0:

@@ -37,7 +37,7 @@ REACTIVE_STANCES = frozenset({"cannot_confirm", "doubts", "conditional"})
 ANAPHORS = frozenset({"this", "that", "it", "these", "those", "such"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
 CLAIM_TEXT_MAX = 160
-_QUOTES = re.compile(r"^[\s“”\"'‘’,]+|[\s“”\"'‘’,.]+$")
+_QUOTES = re.compile(r"^[\s“”\"'‘’,.;:]+|[\s“”\"'‘’,.]+$")
 _LEADING_THAT = re.compile(r"^(that|whether|if)\s+", re.IGNORECASE)
 
 
@@ -60,7 +60,7 @@ class ClaimsComponent:
         claims = _ClaimIndex()
         claim_of: dict[int, _Claim] = {}
         for i, st in enumerate(statements):
-            words = _content_words(st.content, entity_of)
+            words = set().union(*(_content_words(p, entity_of) for p in _proposition(st)))
             target: _Claim | None = None
             if st.refers_to is not None and st.refers_to in claim_of:
                 target = claim_of[st.refers_to]
@@ -73,7 +73,7 @@ class ClaimsComponent:
                     # statement reacts to the claim under discussion.
                     target = claims.topic()
             if target is None:
-                target = claims.add(_Claim(words=set(), text=_claim_text(st.content)))
+                target = claims.add(_Claim(words=set(), text=_claim_text(_proposition(st))))
             if len(words) > ANAPHOR_MAX_WORDS:
                 claims.add_words(target, words)
             target.members.append(i)
@@ -224,9 +224,21 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _claim_text(content: Span) -> str:
-    text = _LEADING_THAT.sub("", _QUOTES.sub("", content.text))
-    text = " ".join(text.split())
+def _proposition(st: Attribution) -> list[Span]:
+    """The content without the speaker and cue that a quotation may enclose
+    ('"We held," the colonel said. "We will hold."')."""
+    content = st.content
+    frame = [st.cue] + ([st.speaker] if st.speaker is not None else [])
+    lo, hi = min(p.start for p in frame), max(p.end for p in frame)
+    if not (content.start <= lo and hi <= content.end):
+        return [content]
+    doc = content.doc
+    return [p for p in (doc[content.start : lo], doc[hi : content.end]) if len(p)]
+
+
+def _claim_text(parts: list[Span]) -> str:
+    pieces = [_LEADING_THAT.sub("", _QUOTES.sub("", p.text)) for p in parts]
+    text = " … ".join(" ".join(p.split()) for p in pieces if p.strip())
     if len(text) > CLAIM_TEXT_MAX:
         text = text[:CLAIM_TEXT_MAX].rsplit(" ", 1)[0] + "…"
     return text[:1].upper() + text[1:]
