@@ -61,9 +61,9 @@ class RhetoricComponent:
         info = shared_info(doc)
         found: list[RhetoricMention] = []
         for span, tech, score, evidence in self.model.predict(doc, info):
-            # A model span with no loaded/labelling word in it must be confident to be shown.
+            # A model span with no cue word (any sayso lexicon) in it must be confident to be shown.
             if score >= self.min_score and (
-                score >= self.min_score_no_cue or describe_hits(info, span)
+                score >= self.min_score_no_cue or describe_hits(info, span, all_cues=True)
             ):
                 found.append(RhetoricMention(span, tech, round(score, 3), evidence))
         if self.use_rules:
@@ -92,7 +92,7 @@ def _dedupe(mentions: list[RhetoricMention]) -> list[RhetoricMention]:
     default_config={
         "model_dir": None,
         "min_score": 0.35,
-        "min_score_no_cue": 0.55,
+        "min_score_no_cue": 0.7,
         "use_rules": True,
     },
 )
@@ -107,7 +107,7 @@ def make_rhetoric(
     """Factory for ``nlp.add_pipe("sayso_rhetoric")``.
 
     ``min_score``: drop model mentions below it; ``min_score_no_cue``: the bar for model
-    mentions with no loaded or labelling word in them; ``use_rules``: add rule mentions.
+    mentions with no cue word from sayso's lexicons in them; ``use_rules``: add rule mentions.
     """
     doc_types.register_extensions()
     return RhetoricComponent(model_dir, min_score, min_score_no_cue, use_rules)

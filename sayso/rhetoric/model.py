@@ -166,7 +166,11 @@ class RhetoricModel:
             for f in top
             if f.startswith(("u:", "b:", "first:", "last:"))
         ]
-        words = [w for w in dict.fromkeys(words) if (w not in _STOP and w.isalpha()) or " " in w]
+        words = [
+            w
+            for w in dict.fromkeys(words)
+            if any(part not in _STOP and part.isalpha() for part in w.split())
+        ]
         if words:
             return "model cues: " + ", ".join(f"'{w}'" for w in words)
         return "model: phrasing similar to annotated examples"

@@ -45,6 +45,8 @@ _EVIDENCE_CATEGORIES = {
     "authority": "authority cues",
     "bandwagon": "crowd cues",
     "cliches": "stock phrase",
+    "black_white": "either/or cues",
+    "whatabout": "deflection cues",
 }
 
 
