@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from sayso import record as r
-from sayso.doc_types import Attribution, published_date
+from sayso.doc_types import Attribution, GenreLabel, published_date
 from sayso.ingest.article import Article
 
 
@@ -18,6 +18,17 @@ def _span(s: Span) -> tuple[int, int]:
 
 def _text_span(s: Span) -> r.TextSpan:
     return r.TextSpan(text=s.text, span=_span(s))
+
+
+def _genre(label: GenreLabel | None) -> r.Genre | None:
+    if label is None:
+        return None
+    return r.Genre(
+        label=label.label,
+        opinion_share=label.opinion_share,
+        rhetoric_per_1000_words=label.rhetoric_per_1000_words,
+        scores=label.scores,
+    )
 
 
 def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
@@ -100,6 +111,21 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
                 span=_span(q.span),
             )
             for q in doc._.sayso_quantities or []
+        ],
+        segments=[
+            r.Segment(level=seg.level, label=seg.label, score=seg.score, span=_span(seg.span))
+            for seg in doc._.sayso_segments or []
+        ],
+        genre=_genre(doc._.sayso_genre),
+        rhetoric=[
+            r.RhetoricSpan(
+                technique=m.technique,
+                score=m.score,
+                span=_span(m.span),
+                text=m.span.text,
+                evidence=m.evidence,
+            )
+            for m in doc._.sayso_rhetoric or []
         ],
         dates=[
             r.DateMention(

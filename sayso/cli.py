@@ -5,6 +5,9 @@
     cat article.txt | sayso analyze -
     sayso evaluate attribution ../shared/data/polnear/dev
     sayso evaluate stance ../shared/data/emergent/emergent.csv
+    sayso evaluate rhetoric ../shared/data/ptc
+    sayso train rhetoric ../shared/data/ptc --out my-model/
+    sayso techniques
     sayso schema > article-analysis.schema.json
 
 Errors in the input are reported as one line on stderr with a non-zero exit code.
@@ -71,6 +74,41 @@ def _evaluate_stance(args: argparse.Namespace) -> int:
     return _print_result(run(args.file))
 
 
+def _evaluate_rhetoric(args: argparse.Namespace) -> int:
+    from sayso.evaluate.rhetoric import evaluate_rhetoric
+
+    _require_dir(args.directory)
+    return _print_result(
+        evaluate_rhetoric(args.directory, folds=args.folds, model=args.model, cache_dir=args.cache)
+    )
+
+
+def _train_rhetoric(args: argparse.Namespace) -> int:
+    from sayso.rhetoric.model import MODEL_DIR
+    from sayso.rhetoric.train import train_rhetoric
+
+    _require_dir(args.directory)
+    out = args.out or MODEL_DIR
+    result = train_rhetoric(args.directory, out)
+    print(f"model written to {out}", file=sys.stderr)
+    return _print_result(result)
+
+
+def _techniques(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from sayso.rhetoric.lexicons import load_techniques
+
+    table = Table(title="Rhetorical techniques (SemEval-2020 Task 11 labels)", show_lines=False)
+    table.add_column("technique", style="bold")
+    table.add_column("what it is", overflow="fold")
+    for name, definition in load_techniques().items():
+        table.add_row(name, definition)
+    Console().print(table)
+    return 0
+
+
 def _require_dir(path: Path) -> None:
     if not path.is_dir():
         raise SaysoError(f"not a directory: {path}")
@@ -108,6 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = ev_sub.add_parser("stance", help="Emergent CSV (headline stance)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=_evaluate_stance)
+    p = ev_sub.add_parser("rhetoric", help="PTC-style directory (SemEval-2020 Task 11 rules)")
+    p.add_argument("directory", type=Path, help="with articles/ and technique-spans.tsv")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds, by article")
+    p.add_argument("--model", type=Path, help="score this trained model instead of CV")
+    p.add_argument("--cache", type=Path, help="directory to cache parsed articles")
+    p.set_defaults(func=_evaluate_rhetoric)
+
+    tr = sub.add_parser("train", help="rebuild a shipped model from data")
+    tr_sub = tr.add_subparsers(dest="what", required=True)
+    p = tr_sub.add_parser("rhetoric", help="train the rhetoric model on PTC-style data")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--out", type=Path, help="model directory (default: the shipped model's)")
+    p.set_defaults(func=_train_rhetoric)
+
+    p = sub.add_parser("techniques", help="list the rhetorical techniques with definitions")
+    p.set_defaults(func=_techniques)
     return parser
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from sayso.record import QuoteType, StanceLabel
+from sayso.record import GenreKind, QuoteType, SegmentKind, SegmentLevel, StanceLabel
 
 
 @dataclass
@@ -118,14 +118,14 @@ class RhetoricMention:
 @dataclass
 class SegmentLabel:
     span: Span
-    level: str  # sentence | paragraph
-    label: str  # reporting | opinion
+    level: SegmentLevel
+    label: SegmentKind
     score: float  # probability of opinion
 
 
 @dataclass
 class GenreLabel:
-    label: str  # news report | opinion/analysis | advocacy
+    label: GenreKind
     opinion_share: float
     rhetoric_per_1000_words: float
     scores: dict[str, float] = field(default_factory=dict)

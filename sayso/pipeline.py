@@ -28,6 +28,8 @@ SAYSO_COMPONENTS = (
     "sayso_statements",
     "sayso_stance",
     "sayso_claims",
+    "sayso_rhetoric",
+    "sayso_genre",
 )
 
 
@@ -109,7 +111,9 @@ def _import_components() -> None:
         claims,
         dates,
         entities,
+        genre,
         quantities,
+        rhetoric,
         stance,
         statements,
     )

@@ -113,21 +113,22 @@ class DateMention(_Model):
     span: CharSpan
 
 
-SegmentLabel = Literal["reporting", "opinion"]
-GenreLabel = Literal["news report", "opinion/analysis", "advocacy"]
+SegmentKind = Literal["reporting", "opinion"]
+SegmentLevel = Literal["sentence", "paragraph"]
+GenreKind = Literal["news report", "opinion/analysis", "advocacy"]
 
 
 class Segment(_Model):
     """A sentence or paragraph marked as reporting or as the author's opinion."""
 
-    level: Literal["sentence", "paragraph"]
-    label: SegmentLabel
+    level: SegmentLevel
+    label: SegmentKind
     score: float = Field(ge=0.0, le=1.0, description="Probability that the segment is opinion.")
     span: CharSpan
 
 
 class Genre(_Model):
-    label: GenreLabel
+    label: GenreKind
     opinion_share: float = Field(ge=0.0, le=1.0, description="Share of sentences that are opinion.")
     rhetoric_per_1000_words: float = Field(ge=0.0)
     scores: dict[str, float] = Field(default_factory=dict, description="Score per genre label.")

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sayso import doc_types
-from sayso.components.rhetoric import shared_info
+from sayso.components.rhetoric import _INFO_KEY, shared_info
 from sayso.rhetoric.opinion import genre, segment_labels, sentence_opinions
 
 
@@ -25,6 +25,7 @@ class GenreComponent:
         doc._.sayso_segments = segment_labels(sentences, doc)
         n_words = sum(1 for t in doc if not t.is_punct and not t.is_space)
         doc._.sayso_genre = genre(sentences, n_words, len(rhetoric))
+        doc.user_data.pop(_INFO_KEY, None)  # only needed between the two components
         return doc
 
 

@@ -20,7 +20,9 @@ from sayso.rhetoric.features import DocInfo, doc_info
 from sayso.rhetoric.model import MODEL_DIR, RhetoricModel
 from sayso.rhetoric.rules import all_rules, describe_hits
 
-_LAST_INFO: list[tuple[Doc, DocInfo]] = []
+#: Key in ``doc.user_data`` under which the token features for rhetoric are kept, so that
+#: ``sayso_genre`` reuses them (per document: safe with concurrent requests).
+_INFO_KEY = "sayso.rhetoric.doc_info"
 
 
 @lru_cache(maxsize=2)
@@ -29,11 +31,11 @@ def _load_model(model_dir: str) -> RhetoricModel:
 
 
 def shared_info(doc: Doc) -> DocInfo:
-    """The :class:`DocInfo` of ``doc``, reused from ``sayso_rhetoric`` when it just ran."""
-    if _LAST_INFO and _LAST_INFO[0][0] is doc:
-        return _LAST_INFO[0][1]
-    info = doc_info(doc)
-    _LAST_INFO[:] = [(doc, info)]
+    """The :class:`DocInfo` of ``doc``, computed once and reused by ``sayso_genre``."""
+    info = doc.user_data.get(_INFO_KEY)
+    if not isinstance(info, DocInfo):
+        info = doc_info(doc)
+        doc.user_data[_INFO_KEY] = info
     return info
 
 

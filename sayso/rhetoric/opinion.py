@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from sayso.doc_types import GenreLabel, RhetoricMention, SegmentLabel
+from sayso.record import GenreKind, SegmentKind
 from sayso.rhetoric.features import DocInfo
 
 #: Log-odds contribution of each cue (bias is the prior log-odds of opinion).
@@ -179,7 +180,7 @@ def segment_labels(sentences: list[SentenceOpinion], doc: Doc) -> list[SegmentLa
             continue
         weight = sum(len(s.span) for s in inside)
         score = round(sum(s.score * len(s.span) for s in inside) / weight, 4)
-        label = "opinion" if score >= OPINION_THRESHOLD else "reporting"
+        label: SegmentKind = "opinion" if score >= OPINION_THRESHOLD else "reporting"
         segs.append(SegmentLabel(para, "paragraph", label, score))
     return segs
 
@@ -195,10 +196,16 @@ def genre(sentences: list[SentenceOpinion], n_words: int, n_rhetoric: int) -> Ge
     z_news = 2.0 - 6.0 * opinion_share - 0.08 * density
     z_opinion = -1.0 + 4.0 * mean_score + 0.03 * density
     z_adv = -3.5 + 3.0 * opinion_share + 18.0 * calls + 0.03 * density
-    zs = {"news report": z_news, "opinion/analysis": z_opinion, "advocacy": z_adv}
+    zs: dict[GenreKind, float] = {
+        "news report": z_news,
+        "opinion/analysis": z_opinion,
+        "advocacy": z_adv,
+    }
     mx = max(zs.values())
     ex = {k: math.exp(v - mx) for k, v in zs.items()}
     tot = sum(ex.values())
-    scores = {k: round(v / tot, 4) for k, v in ex.items()}
-    label = max(scores, key=lambda k: scores[k])
-    return GenreLabel(label, round(opinion_share, 4), round(density, 2), scores)
+    probs = {k: round(v / tot, 4) for k, v in ex.items()}
+    label = max(probs, key=lambda k: probs[k])
+    return GenreLabel(
+        label, round(opinion_share, 4), round(density, 2), {str(k): v for k, v in probs.items()}
+    )
