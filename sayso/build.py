@@ -20,6 +20,14 @@ def _text_span(s: Span) -> r.TextSpan:
     return r.TextSpan(text=s.text, span=_span(s))
 
 
+def _voice(span: Span, attributions: list[Attribution], ids: list[str]) -> str | None:
+    """The statement whose content contains ``span``, if any (else the author's voice)."""
+    for i, a in enumerate(attributions):
+        if a.content.start <= span.start and span.end <= a.content.end:
+            return ids[i]
+    return None
+
+
 def _genre(label: GenreLabel | None) -> r.Genre | None:
     if label is None:
         return None
@@ -124,6 +132,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
                 span=_span(m.span),
                 text=m.span.text,
                 evidence=m.evidence,
+                statement=_voice(m.span, attributions, statement_ids),
             )
             for m in doc._.sayso_rhetoric or []
         ],

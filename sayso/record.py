@@ -142,6 +142,11 @@ class RhetoricSpan(_Model):
     span: CharSpan
     text: str
     evidence: str = Field(description="Short human-readable reason, e.g. the cue words.")
+    statement: str | None = Field(
+        default=None,
+        description="Statement whose content holds the span (a quoted speaker's rhetoric); "
+        "null when it is in the author's own voice.",
+    )
 
 
 class ArticleAnalysis(_Model):

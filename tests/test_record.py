@@ -45,3 +45,14 @@ def test_every_span_is_checkable_against_the_text() -> None:
         assert record.quote(q.span) == q.text
     for e in record.entities:
         assert all(record.quote(m) for m in e.mentions)
+
+
+def test_rhetoric_in_a_quote_is_the_speakers_not_the_authors() -> None:
+    record = sayso.analyze(
+        '"These cowardly bandits are murderers," the defence minister said on Monday. '
+        "The cowardly and shameful silence of the West must end now."
+    )
+    quoted = [r for r in record.rhetoric if r.span[0] < record.text.index(" the defence")]
+    own = [r for r in record.rhetoric if r.span[0] > record.text.index("Monday")]
+    assert quoted and all(r.statement == "s1" for r in quoted)
+    assert own and all(r.statement is None for r in own)

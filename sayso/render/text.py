@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sayso.record import ArticleAnalysis, Statement
+from sayso.record import ArticleAnalysis, Quantity, Statement
 
 STANCE_STYLE = {
     "asserts": "green",
@@ -102,14 +102,32 @@ def _facts_table(record: ArticleAnalysis) -> Table | None:
     table.add_column("value")
     table.add_column("of / precision")
     for q in record.quantities:
-        if q.vague:
-            value = f"{q.low:g}–{q.high:g}" if q.low is not None and q.high is not None else "?"
-        else:
-            value = f"{q.value:g}" if q.value is not None else "?"
-        table.add_row(q.text, value, q.unit or "")
+        table.add_row(q.text, quantity_value(q), q.unit or "")
     for d in record.dates:
         table.add_row(d.text, d.value, d.precision)
     return table
+
+
+def quantity_value(q: Quantity) -> str:
+    """A quantity's value as a reader would write it.
+
+    >>> from sayso.record import Quantity
+    >>> quantity_value(Quantity(text="more than 200", value=200, low=200, vague=True, span=(0, 13)))
+    '> 200'
+    >>> quantity_value(Quantity(text="dozens", value=24, low=24, high=99, vague=True, span=(0, 6)))
+    '24–99'
+    >>> quantity_value(Quantity(text="about 40", value=40, vague=True, span=(0, 8)))
+    '≈ 40'
+    """
+    if q.low is not None and q.high is not None:
+        return f"{q.low:g}–{q.high:g}"
+    if q.low is not None:
+        return f"> {q.low:g}"
+    if q.high is not None:
+        return f"≤ {q.high:g}"
+    if q.value is None:
+        return "?"
+    return f"≈ {q.value:g}" if q.vague else f"{q.value:g}"
 
 
 def _opinion_panel(record: ArticleAnalysis) -> Panel | None:
@@ -126,7 +144,8 @@ def _opinion_panel(record: ArticleAnalysis) -> Panel | None:
         table.add_column("technique")
         table.add_column("text", overflow="fold")
         table.add_column("why", overflow="fold")
+        table.add_column("whose")
         for r in record.rhetoric:
-            table.add_row(r.technique, _clip(r.text, 70), r.evidence)
+            table.add_row(r.technique, _clip(r.text, 70), r.evidence, r.statement or "author")
         parts.append(table)
     return Panel(Group(*parts), title="Opinion and rhetoric")
