@@ -1,0 +1,462 @@
+"""The corpus store: one embedded DuckDB file, its schema, writes and queries.
+
+Every article is written in one transaction (:func:`add_article`), so the file is always a
+set of whole articles: an ingest that is killed leaves no half-stored article behind, and the
+next run finds the article missing and analyses it again.
+
+>>> import tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "c.duckdb")
+>>> con = connect(path)
+>>> sorted(TABLES) == sorted(table_names(con))
+True
+>>> con.close()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import duckdb
+
+from sayso.corpus.linking import (
+    Features,
+    best_link,
+    normalise_name,
+    score_from_weights,
+)
+from sayso.errors import SaysoError
+from sayso.record import ArticleAnalysis
+
+#: Bumped when the schema changes; stored in ``meta``.
+STORE_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY,          -- sha256 (16 hex) of the normalised text
+    url VARCHAR,
+    title VARCHAR,
+    published DATE,
+    source VARCHAR,                  -- as the record says: site, file path or URL
+    outlet VARCHAR,                  -- site name or URL host, when known
+    input VARCHAR,                   -- the file (and line) it was read from
+    n_chars INTEGER,
+    ingested_at TIMESTAMP,
+    record JSON                      -- ArticleAnalysis.model_dump_json(), unchanged
+);
+CREATE TABLE IF NOT EXISTS entities (
+    article_id VARCHAR, id VARCHAR, name VARCHAR, key VARCHAR, type VARCHAR,
+    aliases VARCHAR[], n_mentions INTEGER,
+    PRIMARY KEY (article_id, id)
+);
+CREATE TABLE IF NOT EXISTS statements (
+    article_id VARCHAR, id VARCHAR,
+    speaker VARCHAR, speaker_key VARCHAR, speaker_entity VARCHAR, role VARCHAR,
+    affiliation VARCHAR, cue VARCHAR, content VARCHAR,
+    content_start INTEGER, content_end INTEGER, quote_type VARCHAR,
+    date DATE,                       -- the statement's own date, else the article's
+    stance VARCHAR, commitment INTEGER, stance_evidence VARCHAR, claim_id VARCHAR,
+    PRIMARY KEY (article_id, id)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    article_id VARCHAR, id VARCHAR, text VARCHAR,
+    feature_weight DOUBLE,           -- total weight of its linking features
+    PRIMARY KEY (article_id, id)
+);
+CREATE TABLE IF NOT EXISTS stances (
+    article_id VARCHAR, claim_id VARCHAR, n INTEGER,
+    holder VARCHAR, holder_key VARCHAR, holder_entity VARCHAR,
+    stance VARCHAR, commitment INTEGER, statement_id VARCHAR,
+    span_start INTEGER, span_end INTEGER, quote VARCHAR, date DATE,
+    PRIMARY KEY (article_id, claim_id, n)
+);
+CREATE TABLE IF NOT EXISTS claim_features (
+    article_id VARCHAR, claim_id VARCHAR, feature VARCHAR, weight DOUBLE
+);
+CREATE TABLE IF NOT EXISTS corpus_claims (
+    id INTEGER PRIMARY KEY, text VARCHAR, first_article VARCHAR, created_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS claim_links (
+    article_id VARCHAR, claim_id VARCHAR, corpus_claim_id INTEGER, score DOUBLE,
+    PRIMARY KEY (article_id, claim_id)
+);
+CREATE TABLE IF NOT EXISTS search_terms (
+    kind VARCHAR, article_id VARCHAR, item_id VARCHAR, term VARCHAR, tf INTEGER
+);
+CREATE TABLE IF NOT EXISTS search_docs (
+    kind VARCHAR, article_id VARCHAR, item_id VARCHAR, length INTEGER
+);
+"""
+
+TABLES = (
+    "meta",
+    "articles",
+    "entities",
+    "statements",
+    "claims",
+    "stances",
+    "claim_features",
+    "corpus_claims",
+    "claim_links",
+    "search_terms",
+    "search_docs",
+)
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and if needed create) the store; a one-line :class:`SaysoError` if it cannot."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise SaysoError(f"no corpus at {path} (create it with `sayso ingest ... --db {path}`)")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SaysoError(f"cannot open the corpus {path}: {first}") from None
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SaysoError(f"{path} is not a sayso corpus: {first}") from None
+    if not read_only:
+        con.execute(SCHEMA)
+        con.execute(
+            "INSERT INTO meta VALUES ('store_version', ?) ON CONFLICT DO NOTHING", [STORE_VERSION]
+        )
+    else:
+        missing = set(TABLES) - set(table_names(con))
+        if missing:
+            con.close()
+            raise SaysoError(f"{path} is not a sayso corpus (no table {sorted(missing)[0]})")
+    return con
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables in the store's main schema."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def normalise_text(text: str) -> str:
+    """The text an article is identified by: NFKC, case-folded, whitespace collapsed.
+
+    >>> normalise_text("  Talks\\n\\nSTALLED. ") == normalise_text("talks stalled.")
+    True
+    """
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def article_id(text: str) -> str:
+    """An article's id: the first 16 hex digits of the SHA-256 of its normalised text.
+
+    >>> article_id("Talks stalled.") == article_id("  talks   stalled. ")
+    True
+    >>> len(article_id("x"))
+    16
+    """
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def outlet_of(url: str | None, source: str | None) -> str | None:
+    """The outlet: a URL's host (without ``www.``), else a source that is not a file path.
+
+    >>> outlet_of("https://www.example.org/a", None), outlet_of(None, "Daily Planet")
+    ('example.org', 'Daily Planet')
+    >>> outlet_of(None, "/tmp/a.txt") is None
+    True
+    """
+    for candidate in (url, source):
+        if candidate and re.match(r"^https?://", candidate):
+            host = urlsplit(candidate).hostname or ""
+            return host.removeprefix("www.") or None
+    if source and not ("/" in source or "\\" in source or source == "-"):
+        return source
+    return None
+
+
+def find_existing(con: duckdb.DuckDBPyConnection, aid: str, url: str | None) -> str | None:
+    """The id of a stored article with this id or this URL, if any."""
+    row = con.execute(
+        "SELECT id FROM articles WHERE id = ? OR (? IS NOT NULL AND url = ?) LIMIT 1",
+        [aid, url, url],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+@dataclass
+class Added:
+    """What :func:`add_article` did with one article."""
+
+    article_id: str
+    stored: bool  # False: it was already in the store
+    claims: int = 0
+    new_corpus_claims: int = 0
+    linked_claims: int = 0
+
+
+def add_article(
+    con: duckdb.DuckDBPyConnection,
+    record: ArticleAnalysis,
+    features: Mapping[str, Features],
+    *,
+    input_name: str | None = None,
+    outlet: str | None = None,
+) -> Added:
+    """Store one analysed article and link its claims, in one transaction.
+
+    Nothing is written when the same text or URL is already stored.
+    """
+    aid = article_id(record.text)
+    con.begin()
+    try:
+        if find_existing(con, aid, record.url) is not None:
+            con.rollback()
+            return Added(aid, stored=False)
+        added = _insert(con, aid, record, features, input_name, outlet)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return added
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    aid: str,
+    rec: ArticleAnalysis,
+    features: Mapping[str, Features],
+    input_name: str | None,
+    outlet: str | None,
+) -> Added:
+    published = _date(rec.published)
+    outlet = outlet or outlet_of(rec.url, rec.source)
+    con.execute(
+        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            aid,
+            rec.url,
+            rec.title,
+            published,
+            rec.source,
+            outlet,
+            input_name,
+            len(rec.text),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            rec.model_dump_json(),
+        ],
+    )
+    entity_name = {e.id: e.name for e in rec.entities}
+    if rec.entities:
+        con.executemany(
+            "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [aid, e.id, e.name, normalise_name(e.name), e.type, e.aliases, len(e.mentions)]
+                for e in rec.entities
+            ],
+        )
+    statement_date: dict[str, dt.date | None] = {}
+    rows: list[list[Any]] = []
+    for s in rec.statements:
+        when = _date(s.date) or published
+        statement_date[s.id] = when
+        speaker_name = entity_name.get(s.speaker.entity or "", s.speaker.name)
+        rows.append(
+            [
+                aid,
+                s.id,
+                s.speaker.name,
+                normalise_name(speaker_name),
+                s.speaker.entity,
+                s.speaker.role,
+                s.speaker.affiliation,
+                s.cue.text,
+                s.content.text,
+                s.content.span[0],
+                s.content.span[1],
+                s.quote_type,
+                when,
+                s.stance,
+                s.commitment,
+                s.stance_evidence,
+                s.claim,
+            ]
+        )
+    if rows:
+        con.executemany(f"INSERT INTO statements VALUES ({_marks(17)})", rows)
+    stance_rows: list[list[Any]] = []
+    for c in rec.claims:
+        for n, st in enumerate(c.stances):
+            stance_rows.append(
+                [
+                    aid,
+                    c.id,
+                    n,
+                    st.holder,
+                    holder_key(st.holder, st.holder_entity, entity_name, outlet),
+                    st.holder_entity,
+                    st.stance,
+                    st.commitment,
+                    st.statement,
+                    st.span[0],
+                    st.span[1],
+                    rec.quote(st.span),
+                    statement_date.get(st.statement or "", published),
+                ]
+            )
+    if stance_rows:
+        con.executemany(f"INSERT INTO stances VALUES ({_marks(13)})", stance_rows)
+    _index_search(con, aid, rec)
+    added = Added(aid, stored=True, claims=len(rec.claims))
+    for c in rec.claims:
+        feats = features.get(c.id, {})
+        weight = sum(feats.values())
+        con.execute("INSERT INTO claims VALUES (?, ?, ?, ?)", [aid, c.id, c.text, weight])
+        corpus_id, score = _link(con, feats, weight)
+        if corpus_id is None:
+            corpus_id = _new_corpus_claim(con, c.text, aid)
+            added.new_corpus_claims += 1
+            score = 1.0
+        else:
+            added.linked_claims += 1
+        con.execute("INSERT INTO claim_links VALUES (?, ?, ?, ?)", [aid, c.id, corpus_id, score])
+        if feats:
+            con.executemany(
+                "INSERT INTO claim_features VALUES (?, ?, ?, ?)",
+                [[aid, c.id, f, w] for f, w in sorted(feats.items())],
+            )
+    return added
+
+
+def holder_key(
+    holder: str, entity: str | None, entity_name: Mapping[str, str], outlet: str | None
+) -> str:
+    """Who holds a stance, as compared across articles.
+
+    The linked entity's canonical name when there is one, else the holder's words; the
+    article's author is ``author@<outlet>`` (or ``author`` when the outlet is unknown).
+
+    >>> holder_key("Peskov", "e2", {"e2": "Dmitry Peskov"}, None)
+    'dmitry peskov'
+    >>> holder_key("author", None, {}, "example.org")
+    'author@example.org'
+    """
+    if holder == "author" and entity is None:
+        return f"author@{outlet}" if outlet else "author"
+    return normalise_name(entity_name.get(entity or "", holder)) or normalise_name(holder)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection, feats: Features, weight: float
+) -> tuple[int | None, float]:
+    """The corpus claim this claim's features join, by its best member claim."""
+    if not feats:
+        return None, 0.0
+    names = sorted(feats)
+    rows = con.execute(
+        """
+        WITH q AS (SELECT unnest(?::VARCHAR[]) AS feature, unnest(?::DOUBLE[]) AS weight)
+        SELECT l.corpus_claim_id, c.feature_weight,
+               sum(q.weight) AS inter,
+               bool_or(starts_with(q.feature, 'w:')) AS shares_word
+        FROM q
+        JOIN claim_features f ON f.feature = q.feature
+        JOIN claims c ON c.article_id = f.article_id AND c.id = f.claim_id
+        JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
+        GROUP BY l.corpus_claim_id, f.article_id, f.claim_id, c.feature_weight
+        """,
+        [names, [feats[n] for n in names]],
+    ).fetchall()
+    best = best_link(
+        (int(cid), score_from_weights(float(inter), weight, float(w_other)), bool(word))
+        for cid, w_other, inter, word in rows
+    )
+    return (None, 0.0) if best is None else best
+
+
+def _new_corpus_claim(con: duckdb.DuckDBPyConnection, text: str, aid: str) -> int:
+    row = con.execute("SELECT coalesce(max(id), 0) + 1 FROM corpus_claims").fetchone()
+    new_id = int(row[0]) if row else 1
+    con.execute(
+        "INSERT INTO corpus_claims VALUES (?, ?, ?, ?)",
+        [new_id, text, aid, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+    return new_id
+
+
+def search_terms(text: str) -> dict[str, int]:
+    """The terms a text is found by: lower-cased words without stop words, with counts.
+
+    >>> search_terms("The drone strike and the drone.")
+    {'drone': 2, 'strike': 1}
+    """
+    from sayso.corpus.linking import excluded_lemmas
+
+    stop = excluded_lemmas()
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+        if word not in stop:
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def _index_search(con: duckdb.DuckDBPyConnection, aid: str, rec: ArticleAnalysis) -> None:
+    items: list[tuple[str, str, str]] = [
+        ("statement", s.id, f"{s.speaker.name} {s.cue.text} {s.content.text}")
+        for s in rec.statements
+    ]
+    items += [("claim", c.id, c.text) for c in rec.claims]
+    term_rows: list[list[Any]] = []
+    doc_rows: list[list[Any]] = []
+    for kind, item, text in items:
+        terms = search_terms(text)
+        doc_rows.append([kind, aid, item, sum(terms.values())])
+        term_rows.extend([kind, aid, item, t, n] for t, n in terms.items())
+    if doc_rows:
+        con.executemany("INSERT INTO search_docs VALUES (?, ?, ?, ?)", doc_rows)
+    if term_rows:
+        con.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?, ?)", term_rows)
+
+
+def json_rows(rows: Iterable[tuple[Any, ...]], columns: list[str]) -> list[dict[str, Any]]:
+    """Rows as dicts (dates as ISO strings), for JSON output."""
+    out = []
+    for row in rows:
+        item = {}
+        for name, value in zip(columns, row, strict=True):
+            item[name] = value.isoformat() if isinstance(value, dt.date) else value
+        out.append(item)
+    return out
+
+
+def record_of(con: duckdb.DuckDBPyConnection, aid: str) -> ArticleAnalysis | None:
+    """The stored record of an article, unchanged."""
+    row = con.execute("SELECT record FROM articles WHERE id = ?", [aid]).fetchone()
+    if row is None:
+        return None
+    data = row[0] if isinstance(row[0], str) else json.dumps(row[0])
+    return ArticleAnalysis.model_validate_json(data)
