@@ -93,11 +93,12 @@ class Corpus:
         paths: Sequence[str | Path],
         *,
         progress: bool = False,
+        verbose: bool = False,
         err: TextIO | None = None,
         nlp: Language | None = None,
     ) -> IngestReport:
         """Ingest files, directories and JSON Lines files (see :mod:`sayso.corpus.ingest`)."""
-        return ingest_paths(self.con, paths, nlp=nlp, progress=progress, err=err)
+        return ingest_paths(self.con, paths, nlp=nlp, progress=progress, verbose=verbose, err=err)
 
     # -- reading -----------------------------------------------------------------------
 

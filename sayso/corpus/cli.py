@@ -60,7 +60,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     with Corpus(args.db) as corpus:
         progress = not args.quiet and sys.stderr.isatty()
-        report = corpus.ingest(args.paths, progress=progress)
+        report = corpus.ingest(args.paths, progress=progress, verbose=args.verbose)
         totals = corpus.counts()
     print(report.summary())
     print(
@@ -223,6 +223,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", help=".txt/.md/.html files, directories, .jsonl files")
     _db_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--verbose", action="store_true", help="a line on stderr for each article stored"
+    )
     p.set_defaults(func=_ingest)
 
     p = subparsers.add_parser("claims", help="claims across the corpus, most contested first")

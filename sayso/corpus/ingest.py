@@ -201,9 +201,14 @@ def ingest_paths(
     *,
     nlp: Language | None = None,
     progress: bool = True,
+    verbose: bool = False,
     err: TextIO | None = None,
 ) -> IngestReport:
-    """Analyse and store every article under ``paths``; see the module docstring."""
+    """Analyse and store every article under ``paths``; see the module docstring.
+
+    ``verbose`` writes ``stored <input> as <article id>`` to ``err`` once each article is
+    committed.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -241,7 +246,9 @@ def ingest_paths(
             task = bar.add_task("ingest", total=count_items(files), rate=0.0)
             for item in iter_inputs(files):
                 try:
-                    _ingest_one(con, item, nlp, report)
+                    stored = _ingest_one(con, item, nlp, report)
+                    if verbose and stored is not None:
+                        say(f"stored {item.label} as {stored}")
                 except SaysoError as exc:
                     report.failed += 1
                     report.errors.append(f"{item.label}: {exc}")
@@ -271,7 +278,8 @@ def _ingest_one(
     item: InputItem,
     nlp: Language,
     report: IngestReport,
-) -> None:
+) -> str | None:
+    """Analyse and store one item; the article id when it was stored, else None."""
     if item.error is not None or item.article is None:
         raise InputError(item.error or "nothing to read")
     article = item.article
@@ -279,15 +287,16 @@ def _ingest_one(
         raise InputError("the article has no text to analyse")
     if find_existing(con, article_id(article.text), article.url) is not None:
         report.duplicates += 1
-        return
+        return None
     doc = run_pipeline(nlp, article.text, article.published)
     record = build_record(doc, article)
     features = article_claim_features(record, doc)
     added = add_article(con, record, features, input_name=item.label, outlet=item.outlet)
     if not added.stored:
         report.duplicates += 1
-        return
+        return None
     report.stored += 1
     report.claims += added.claims
     report.new_corpus_claims += added.new_corpus_claims
     report.linked_claims += added.linked_claims
+    return added.article_id
