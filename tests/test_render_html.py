@@ -182,8 +182,16 @@ def test_every_statement_and_claim_has_anchor_and_backlink(
         assert card in ids and f"#{card}" in hrefs, claim.id
         for j in range(len(claim.stances)):
             assert f"t-{card}-{j}" in ids and f"#t-{card}-{j}" in hrefs
-    # Every in-page link has a target.
+    # Every in-page link has a target, and every fact links to its text.
     assert {h[1:] for h in hrefs if h.startswith("#")} <= ids
+    for prefix, items in (
+        ("q", example.quantities),
+        ("d", example.dates),
+        ("rh", example.rhetoric),
+    ):
+        assert {f"#t-{prefix}-{k}" for k in range(len(items))} <= hrefs
+    mentions = sum(len(e.mentions) for e in example.entities)
+    assert sum(1 for h in p.hrefs if h.startswith("#t-en-")) == mentions
 
 
 def test_highlights_carry_stance_and_link_to_their_entry(example: ArticleAnalysis) -> None:

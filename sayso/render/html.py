@@ -145,7 +145,7 @@ class RowView:
 
     anchor: str
     link: TextLink
-    cells: list[str]
+    cells: list[str | TextLink]
 
 
 @dataclass
@@ -356,7 +356,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
                 Mark(
                     *cs.span,
                     "claim",
-                    "mk claimev",
+                    f"mk claimev in-cl-{k}",
                     ev_anchor,
                     f"claim {claim.id}: {cs.holder} {cs.stance} ({cs.commitment:+d})",
                     # The author's own stances have no statement: their mark links the claim.
@@ -392,6 +392,8 @@ def report_view(record: ArticleAnalysis) -> ReportView:
     for k, r in enumerate(record.rhetoric):
         anchor = f"rh-{k}"
         whose = r.statement or "author"
+        sk = stmt_index.get(r.statement or "")
+        voice: str | TextLink = TextLink(whose, f"st-{sk}") if sk is not None else whose
         marks.append(
             Mark(
                 *r.span,
@@ -406,7 +408,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
             RowView(
                 anchor,
                 _link(_clip(r.text, 90), r.span, f"t-{anchor}", n),
-                [r.technique.replace(",", ", "), f"{r.score:.2f}", r.evidence, whose],
+                [_technique(r.technique), f"{r.score:.2f}", r.evidence, voice],
             )
         )
 
@@ -491,6 +493,11 @@ def report_view(record: ArticleAnalysis) -> ReportView:
         dates=dates,
         stances=[(s, STANCE_HELP[s]) for s in STANCES],
     )
+
+
+def _technique(label: str) -> str:
+    """'Name_Calling,Labeling' -> 'Name Calling, Labeling'."""
+    return label.replace("_", " ").replace(",", ", ")
 
 
 def _quantity_value(q: Quantity) -> str:
