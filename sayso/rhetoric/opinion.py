@@ -1,55 +1,170 @@
 """Reporting vs the author's opinion, per sentence and paragraph, and the article's genre.
 
-Rules with hand-set weights (see :data:`WEIGHTS`): the author's own evaluative words,
-obligations ("must", "should"), certainty markers, predictions, rhetorical questions,
-exclamations, first person, and persuasion techniques push a sentence towards opinion;
-attributed or quoted material, reporting verbs and numbers push it towards reporting.
-Attributed material counts as opinion only when the author endorses it ("rightly").
-There is no gold opinion annotation here: see ``sayso/data/models/rhetoric/CARD.md``.
+Every sentence gets a set of readable cues (:data:`FEATURES`), each with a log-odds weight
+(``sayso/data/opinion_weights.json``, fitted by logistic regression on sayso's own labelled
+development sentences, ``tests/fixtures/opinion_sentences.tsv``); the opinion probability is
+``sigmoid(bias + sum(weight * min(value, cap)))``. The rule being modelled: attributed
+statements are reporting unless the author endorses them ("rightly"); the author's own
+evaluative claims, predictions, calls to action and moral judgements are opinion. Cue
+words are data (``sayso/data/opinion_lexicon.json``); cues inside attributed or quoted
+material do not count. See ``docs/opinion.md`` for the cue list and measured figures.
+
+>>> sorted(WEIGHTS)[:3]
+['attributed', 'bias', 'certainty']
+>>> sigmoid_score({"obligation": 1.0, "first_plural": 1.0}) > 0.5
+True
+>>> sigmoid_score({"attributed": 1.0, "reporting_cue": 1.0, "date": 1.0}) < 0.5
+True
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import spacy
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from sayso.doc_types import GenreLabel, RhetoricMention, SegmentLabel
 from sayso.record import GenreKind, SegmentKind
-from sayso.rhetoric.features import DocInfo
+from sayso.rhetoric.features import DocInfo, doc_info
+from sayso.rhetoric.lexicons import DATA_DIR, lexicon_matcher
 
-#: Log-odds contribution of each cue (bias is the prior log-odds of opinion).
-WEIGHTS: dict[str, float] = {
-    "bias": -1.6,
-    "op_obligation": 2.2,
-    "op_certainty": 1.6,
-    "op_hedge_opinion": 1.8,
-    "op_evaluative": 0.9,  # per word, up to 3
-    "strong_valence": 0.35,  # per word, up to 3
-    "op_prediction": 1.2,
-    "op_first_plural": 1.1,
-    "op_first_singular": 0.8,
-    "question": 1.6,
-    "exclamation": 1.2,
-    "rhetoric": 0.45,  # per technique mention, up to 3
-    "op_endorsement": 1.5,
-    "attributed": -2.6,  # most of the sentence is attributed or quoted
-    "reporting_cue": -1.4,  # a reporting verb or phrase with no attribution found
-    "number": -0.4,
+#: Every cue, in a fixed order (the order of the fitted weight vector).
+FEATURES: tuple[str, ...] = (
+    "obligation",  # must, should, need to, it is time, let us
+    "certainty",  # clearly, make no mistake, the truth is
+    "hedge_opinion",  # I think, it seems, arguably, it would be naive
+    "evaluative",  # evaluative words: cowardly, timid, blunder, misses the point (count)
+    "strong_valence",  # other strongly positive/negative words (VADER |valence| >= 2) (count)
+    "moral",  # moral judgement: shame, complicit, deserve, unforgivable, looked away (count)
+    "prediction",  # will face, history will, sooner or later, for a generation
+    "modal",  # will/would/could/can/may/might in the author's voice
+    "first_plural",  # we, us, our
+    "first_singular",  # I, me, my
+    "second_person",  # you, your
+    "question",  # the sentence ends with "?" outside quotes
+    "exclamation",  # the sentence ends with "!" outside quotes
+    "rhetoric",  # persuasion-technique mentions from sayso_rhetoric (count)
+    "endorsement",  # rightly, was right to
+    "contrast_opener",  # the sentence opens with Yet, But, Still, For all, Oh
+    "ultimatum",  # either ... or, unless, as long as
+    "intensifier",  # far too, even, only, simply, once again (count)
+    "generalizer",  # nobody, anyone who, those who, the world, history
+    "negation",  # not, never, nothing, no longer (count)
+    "contrastive_frame",  # "is not a ...", "in name only", "rather than", "is like"
+    "copula_root",  # main verb is present-tense "is/are": "X is a farce"
+    "present_root",  # main verb is another present-tense verb
+    "past_root",  # main verb is in the past tense: a reported event
+    "attributed",  # half or more of the sentence is attributed or quoted
+    "reporting_cue",  # a reporting verb or phrase: said, according to, is expected to
+    "number",  # a number outside quotes
+    "date",  # a date or time expression outside quotes
+    "entity",  # named people, organisations, places (count)
+    "headline",  # no final punctuation: a title line
+)
+#: Features counted up to a cap (all others are 0/1).
+CAPS: dict[str, float] = {
+    "evaluative": 3.0,
+    "strong_valence": 3.0,
+    "moral": 2.0,
+    "rhetoric": 3.0,
+    "intensifier": 3.0,
+    "negation": 2.0,
+    "entity": 3.0,
 }
 #: Sentence/paragraph probability threshold for the "opinion" label.
 OPINION_THRESHOLD = 0.5
-_ONCE = (
-    "op_obligation",
-    "op_certainty",
-    "op_prediction",
-    "op_first_plural",
-    "op_first_singular",
-    "op_hedge_opinion",
+
+#: Genre thresholds (see :func:`genre` and docs/opinion.md).
+NEWS_MAX_SHARE = 0.3  # below this effective opinion share an article is a news report
+ADVOCACY_MIN_CALLS = 0.1  # calls to action per sentence needed for advocacy
+DENSITY_PER_SHARE = 0.002  # rhetoric mentions per 1000 words -> effective opinion share
+
+_EXTRA = (
+    "moral",
+    "contrast_openers",
+    "ultimatum",
+    "intensifiers",
+    "generalizers",
+    "negation",
+    "contrastive_frame",
+    "second_person",
 )
+_MERGED = ("obligation", "certainty", "hedge_opinion", "evaluative", "prediction")
+_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_DATES = frozenset({"DATE", "TIME"})
+_FINAL = frozenset({".", "?", "!", '"', "”", "'", "’", ":", ";", "…", ")"})
 _PARA_RE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        (DATA_DIR / "opinion_lexicon.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_weights() -> dict[str, float]:
+    """Cue weights from ``sayso/data/opinion_weights.json`` (log-odds; ``bias`` = intercept)."""
+    raw = json.loads((DATA_DIR / "opinion_weights.json").read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in raw["weights"].items()}
+
+
+WEIGHTS: dict[str, float] = load_weights()
+
+
+def sigmoid_score(cues: dict[str, float]) -> float:
+    """Opinion probability for a dict of cue values (capped, then weighted)."""
+    z = WEIGHTS["bias"] + sum(
+        WEIGHTS.get(k, 0.0) * min(v, CAPS.get(k, 1.0)) for k, v in cues.items()
+    )
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class _ExtraMatcher:
+    """The opinion-only cue categories of the lexicon, in one PhraseMatcher pass."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        lex = _lexicon()
+        extra = lex["extra"]
+        assert isinstance(extra, dict)
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        tokenizer = spacy.blank("en").tokenizer
+        cats: dict[str, list[str]] = {f"x_{k}": list(v) for k, v in extra.items()}
+        for k in _EXTRA:
+            value = lex[k]
+            assert isinstance(value, list)
+            cats[k] = value
+        for cat, phrases in cats.items():
+            self.matcher.add(
+                cat, [Doc(vocab, words=[t.text for t in tokenizer(p)]) for p in phrases]
+            )
+        self.author_speakers = frozenset(str(w) for w in _as_list(lex["author_speakers"]))
+        self.non_attribution = frozenset(str(w) for w in _as_list(lex["non_attribution_cues"]))
+        self.modals = frozenset(
+            {"will", "would", "could", "can", "may", "might", "shall", "ca", "wo"}
+        )
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        return [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)]
+
+
+def _as_list(value: object) -> list[object]:
+    assert isinstance(value, list)
+    return value
+
+
+@lru_cache(maxsize=4)
+def _extra_matcher(vocab: Vocab) -> _ExtraMatcher:
+    return _ExtraMatcher(vocab)
 
 
 @dataclass
@@ -62,15 +177,27 @@ class SentenceOpinion:
     call_to_action: bool = False
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+def shared_doc_info(doc: Doc) -> DocInfo:
+    """The rhetoric component's cached :class:`DocInfo` for ``doc``, or a fresh one."""
+    from sayso.components.rhetoric import shared_info
+
+    try:
+        return shared_info(doc)
+    except Exception:  # pragma: no cover - only without the rhetoric module
+        return doc_info(doc)
 
 
-def _attributed_mask(doc: Doc, info: DocInfo) -> list[bool]:
+def _attributed_mask(doc: Doc, info: DocInfo, em: _ExtraMatcher) -> list[bool]:
+    """Tokens inside quotes or inside someone else's statement (cue and content)."""
     mask = list(info.in_quote)
-    statements = doc._.sayso_statements or []
-    for st in statements:
-        for span in (getattr(st, "content", None), getattr(st, "cue", None)):
+    for st in doc._.sayso_statements or []:
+        cue = getattr(st, "cue", None)
+        speaker = (getattr(st, "speaker_name", "") or "").lower()
+        if cue is not None and cue.root.lemma_.lower() in em.non_attribution:
+            continue  # "they seem to think", "it would be naive to expect": the author's voice
+        if speaker in em.author_speakers:
+            continue  # "History will judge", "We believe": not someone else's statement
+        for span in (getattr(st, "content", None), cue):
             if span is None:
                 continue
             for i in range(span.start, span.end):
@@ -78,74 +205,130 @@ def _attributed_mask(doc: Doc, info: DocInfo) -> list[bool]:
     return mask
 
 
-def sentence_opinions(
+def sentence_cues(
     doc: Doc, info: DocInfo, rhetoric: list[RhetoricMention] | None = None
 ) -> list[SentenceOpinion]:
-    """Score every sentence of ``doc`` for opinion."""
-    mask = _attributed_mask(doc, info)
-    have_statements = bool(doc._.sayso_statements)
-    rhet_starts = sorted((m.span.start, m.span.end) for m in (rhetoric or []))
-    reporting_lemmas = _reporting_lemmas(info)
+    """Cues of every sentence of ``doc`` (score filled in), in document order."""
+    em = _extra_matcher(doc.vocab)
+    mask = _attributed_mask(doc, info, em)
+    hits = [set(h) for h in info.hits]
+    extra = em(doc)
+    for cat, s, e in extra:
+        name = "op_" + cat[2:] if cat.startswith("x_") else cat
+        for i in range(s, e):
+            hits[i].add(name)
+    starts = {s for cat, s, _ in extra if cat == "contrast_openers"}
+    rhet = [m.span.start for m in (rhetoric or [])]
+    reporting_lemmas = lexicon_matcher(doc.vocab).reporting_lemmas
     out: list[SentenceOpinion] = []
     for seq in info.sequences:
         start, end = seq[0], seq[-1] + 1
         cues: dict[str, float] = {}
         own = [i for i in seq if not mask[i]]
-        attributed_share = 1.0 - len(own) / len(seq)
-        reporting = False
-        endorsed = False
+        if len(seq) - len(own) >= 0.5 * len(seq):
+            cues["attributed"] = 1.0
+        first_word = next((i for i in seq if not info.punct[i]), seq[0])
+        if first_word in starts and not mask[first_word]:
+            cues["contrast_opener"] = 1.0
         for i in seq:
-            hits = info.hits[i]
-            if "op_endorsement" in hits:
-                endorsed = True
-            if info.pos[i] == "VERB" and info.lemma[i] in reporting_lemmas:
-                reporting = True
-            if "op_reporting_phrases" in hits:
-                reporting = True
+            h = hits[i]
+            if "op_endorsement" in h:
+                cues["endorsement"] = 1.0
+            if "op_reporting_phrases" in h or (
+                info.pos[i] == "VERB" and info.lemma[i] in reporting_lemmas
+            ):
+                cues["reporting_cue"] = 1.0
             if mask[i]:
                 continue
-            for h in hits:
-                if h.startswith("op_") and h not in {"op_reporting_phrases", "op_endorsement"}:
-                    cues[h] = cues.get(h, 0.0) + 1.0
-            if abs(info.valence[i]) >= 2.0 and "op_evaluative" not in hits:
-                cues["strong_valence"] = cues.get("strong_valence", 0.0) + 1.0
-            if info.num[i]:
-                cues["number"] = 1.0
-        last = info.text[seq[-1]]
-        if last == "?" and not mask[seq[-1]]:
+            _own_token_cues(info, i, h, cues, em)
+        for i in seq:
+            if info.dep[i] == "ROOT" and not mask[i]:
+                _root_cues(info, i, cues)
+                break
+        if "endorsement" in cues:  # the author adopts the attributed statement
+            cues.pop("attributed", None)
+            cues.pop("reporting_cue", None)
+        last = seq[-1]
+        if info.text[last] not in _FINAL:
+            cues["headline"] = 1.0
+        if info.text[last] == "?" and not mask[last]:
             cues["question"] = 1.0
-        if last == "!" and not mask[seq[-1]]:
+        if info.text[last] == "!" and not mask[last]:
             cues["exclamation"] = 1.0
-        n_rhet = sum(1 for s, e in rhet_starts if start <= s < end and not mask[s])
+        n_rhet = sum(1 for r in rhet if start <= r < end and not mask[r])
         if n_rhet:
             cues["rhetoric"] = float(n_rhet)
-        if attributed_share >= 0.5:
-            cues["attributed"] = 1.0
-        elif reporting and not have_statements:
-            cues["reporting_cue"] = 1.0
-        if endorsed:
-            cues["op_endorsement"] = 1.0
-        for k in _ONCE:
-            if k in cues:
-                cues[k] = 1.0  # count each cue family once per sentence
-        z = WEIGHTS["bias"] + sum(WEIGHTS.get(k, 0.0) * min(v, 3.0) for k, v in cues.items())
-        call = "op_obligation" in cues and ("op_first_plural" in cues or last == "!")
-        call = call or (
-            "op_obligation" in cues and not mask[seq[0]] and _imperative(doc[start:end])
+        span = doc[start:end]
+        out.append(SentenceOpinion(span, round(sigmoid_score(cues), 4), cues))
+    for sent in out:
+        sent.call_to_action = sent.score >= OPINION_THRESHOLD and (
+            "obligation" in sent.cues or _imperative(sent.span)
         )
-        out.append(SentenceOpinion(doc[start:end], round(_sigmoid(z), 4), cues, call))
     return out
+
+
+def _own_token_cues(
+    info: DocInfo, i: int, h: set[str], cues: dict[str, float], em: _ExtraMatcher
+) -> None:
+    """Add the cues of one token in the author's own voice."""
+    once = (
+        ("op_obligation", "obligation"),
+        ("op_certainty", "certainty"),
+        ("op_hedge_opinion", "hedge_opinion"),
+        ("op_prediction", "prediction"),
+        ("op_first_plural", "first_plural"),
+        ("op_first_singular", "first_singular"),
+        ("second_person", "second_person"),
+        ("ultimatum", "ultimatum"),
+        ("generalizers", "generalizer"),
+        ("contrastive_frame", "contrastive_frame"),
+    )
+    for key, name in once:
+        if key in h:
+            cues[name] = 1.0
+    counted = (
+        ("op_evaluative", "evaluative"),
+        ("moral", "moral"),
+        ("intensifiers", "intensifier"),
+        ("negation", "negation"),
+    )
+    for key, name in counted:
+        if key in h:
+            cues[name] = cues.get(name, 0.0) + 1.0
+    if abs(info.valence[i]) >= 2.0 and not h & {"op_evaluative", "moral"}:
+        cues["strong_valence"] = cues.get("strong_valence", 0.0) + 1.0
+    if info.tag[i] == "MD" and info.lower[i] in em.modals:
+        cues["modal"] = 1.0
+    if info.ent[i] in _DATES:
+        cues["date"] = 1.0
+    elif info.num[i]:
+        cues["number"] = 1.0
+    if info.ent[i] in _ENTS and (i == 0 or info.ent[i - 1] != info.ent[i]):
+        cues["entity"] = cues.get("entity", 0.0) + 1.0
+
+
+def _root_cues(info: DocInfo, i: int, cues: dict[str, float]) -> None:
+    tag = info.tag[i]
+    if info.lemma[i] == "be" and tag in {"VBZ", "VBP"}:
+        cues["copula_root"] = 1.0
+    elif tag in {"VBZ", "VBP"}:
+        cues["present_root"] = 1.0
+    elif tag == "VBD" or (
+        tag == "VBN" and any(c.tag_ == "VBD" for c in info.doc[i].children)  # "was seen"
+    ):
+        cues["past_root"] = 1.0
+
+
+def sentence_opinions(
+    doc: Doc, info: DocInfo, rhetoric: list[RhetoricMention] | None = None
+) -> list[SentenceOpinion]:
+    """Score every sentence of ``doc`` for opinion (see :func:`sentence_cues`)."""
+    return sentence_cues(doc, info, rhetoric)
 
 
 def _imperative(sent: Span) -> bool:
     root = sent.root
     return root.tag_ == "VB" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in root.children)
-
-
-def _reporting_lemmas(info: DocInfo) -> frozenset[str]:
-    from sayso.rhetoric.lexicons import lexicon_matcher
-
-    return lexicon_matcher(info.doc.vocab).reporting_lemmas
 
 
 def paragraphs(doc: Doc) -> list[Span]:
@@ -186,20 +369,28 @@ def segment_labels(sentences: list[SentenceOpinion], doc: Doc) -> list[SegmentLa
 
 
 def genre(sentences: list[SentenceOpinion], n_words: int, n_rhetoric: int) -> GenreLabel:
-    """Genre of the article from its opinion share, calls to action and rhetoric density."""
+    """Genre of the article from its opinion share, calls to action and rhetoric density.
+
+    ``effective share = opinion share + DENSITY_PER_SHARE * rhetoric per 1000 words``;
+    below :data:`NEWS_MAX_SHARE` the article is a news report (a short opinion coda after
+    mostly reporting stays news); above it, advocacy when calls to action make up at least
+    :data:`ADVOCACY_MIN_CALLS` of the sentences, otherwise opinion/analysis. The scores are a
+    softmax of the margins to those thresholds.
+
+    >>> g = genre([], 0, 0)
+    >>> g.label, g.opinion_share
+    ('news report', 0.0)
+    """
     n = max(1, len(sentences))
     opinion_share = sum(1 for s in sentences if s.score >= OPINION_THRESHOLD) / n
-    mean_score = sum(s.score for s in sentences) / n
     calls = sum(1 for s in sentences if s.call_to_action) / n
     density = 1000.0 * n_rhetoric / max(1, n_words)
-    # Log-odds per genre: interpretable, hand-set, checked on our fixtures and PTC spread.
-    z_news = 2.0 - 6.0 * opinion_share - 0.08 * density
-    z_opinion = -1.0 + 4.0 * mean_score + 0.03 * density
-    z_adv = -3.5 + 3.0 * opinion_share + 18.0 * calls + 0.03 * density
+    effective = opinion_share + DENSITY_PER_SHARE * density
+    margin = effective - NEWS_MAX_SHARE
     zs: dict[GenreKind, float] = {
-        "news report": z_news,
-        "opinion/analysis": z_opinion,
-        "advocacy": z_adv,
+        "news report": -12.0 * margin,
+        "opinion/analysis": 0.0,
+        "advocacy": min(12.0 * margin, 30.0 * (calls - ADVOCACY_MIN_CALLS)),
     }
     mx = max(zs.values())
     ex = {k: math.exp(v - mx) for k, v in zs.items()}
