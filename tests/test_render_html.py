@@ -26,7 +26,15 @@ from sayso.record import (
     Statement,
     TextSpan,
 )
-from sayso.render.html import Mark, render_html, report_view, safe_href, sweep
+from sayso.render.html import (
+    Mark,
+    install,
+    render_html,
+    report_view,
+    safe_href,
+    script_and_hash,
+    sweep,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "missile-transfer.md"
@@ -343,3 +351,22 @@ def test_page_is_self_contained(example: ArticleAnalysis) -> None:
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "@import" not in page and "url(" not in page
+
+
+def test_article_macro_is_reusable_by_another_page(example: ArticleAnalysis) -> None:
+    from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader
+
+    page = '{% from "_article.html" import article_view %}<main>{{ article_view(view) }}</main>'
+    env = Environment(
+        loader=ChoiceLoader(
+            [DictLoader({"page.html": page}), PackageLoader("sayso.render", "templates")]
+        ),
+        autoescape=True,  # and default whitespace handling, as FastAPI's Jinja2Templates
+    )
+    install(env)
+    out = env.get_template("page.html").render(view=report_view(example))
+    p = parse(out)
+    assert visible_text(p) == example.text
+    assert "st-0" in p.ids and "<script" not in out
+    script, source = script_and_hash()
+    assert source.startswith("'sha256-") and "location.hash" in script

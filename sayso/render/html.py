@@ -511,6 +511,16 @@ def _keep_cr(value: str) -> Markup:
     return Markup(str(escape(value)).replace("\r", "&#13;"))
 
 
+def install(env: Environment) -> None:
+    """Add what the report templates need (a filter, a global) to another Jinja2 environment.
+
+    For a web app that renders ``_article.html`` with its own environment; that environment
+    must have ``autoescape=True`` and a loader that finds ``sayso.render/templates``.
+    """
+    env.filters["keep_cr"] = _keep_cr
+    env.globals["stance_help"] = STANCE_HELP
+
+
 @lru_cache(maxsize=1)
 def template_env() -> Environment:
     """The Jinja2 environment of the report templates (autoescape on, strict undefined)."""
@@ -521,8 +531,7 @@ def template_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["keep_cr"] = _keep_cr
-    env.globals["stance_help"] = STANCE_HELP
+    install(env)
     return env
 
 
