@@ -49,10 +49,14 @@ def _date(value: Any) -> str:
     return value.isoformat() if value is not None else "-"
 
 
+#: Width of tables written to a file or pipe (a terminal uses its own width).
+PIPE_WIDTH = 160
+
+
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -81,7 +85,10 @@ def _claims(args: argparse.Namespace) -> int:
         return _print_json({"claims": [asdict(r) for r in rows]})
     table = Table(title=f"Claims in {args.db}, most contested and recent first")
     for name in ("id", "claim", "contested", "+", "-", "0", "articles", "first", "last"):
-        table.add_column(name, overflow="fold", justify="left" if name == "claim" else "right")
+        if name == "claim":
+            table.add_column(name, overflow="fold", min_width=30)
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for r in rows:
         table.add_row(
             str(r.id),
@@ -118,7 +125,7 @@ def _claim(args: argparse.Namespace) -> int:
         )
     table = Table(title="Timeline")
     for name in ("date", "holder", "stance", "commitment", "quote", "article"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", min_width=40 if name == "quote" else None)
     for e in timeline.entries:
         where = " ".join(x for x in (e.outlet, e.title or e.article_id) if x)
         table.add_row(
@@ -156,7 +163,7 @@ def _sources(args: argparse.Namespace) -> int:
     if args.json:
         return _print_json({"sources": [asdict(r) for r in rows]})
     table = Table(title=f"Sources in {args.db}")
-    table.add_column("holder", overflow="fold")
+    table.add_column("holder", overflow="fold", min_width=20)
     table.add_column("stances", justify="right")
     for label in STANCE_LABELS:
         table.add_column(label.replace("_", " "), justify="right")
