@@ -2,6 +2,7 @@
 
     sayso analyze article.html --format text
     sayso analyze https://example.org/story --format json > record.json
+    sayso analyze article.md --format html > report.html
     cat article.txt | sayso analyze -
     sayso evaluate attribution ../shared/data/polnear/dev
     sayso evaluate stance ../shared/data/emergent/emergent.csv
@@ -39,6 +40,12 @@ def _analyze(args: argparse.Namespace) -> int:
     fmt = args.format or ("text" if sys.stdout.isatty() else "json")
     if fmt == "json":
         sys.stdout.write(record.model_dump_json(indent=2 if args.indent else None) + "\n")
+    elif fmt == "html":
+        from sayso.render.html import render_html
+
+        # The page declares UTF-8, so write UTF-8 whatever the locale.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(render_html(record).encode("utf-8"))
     else:
         from sayso.render.text import render
 
@@ -123,7 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="analyse one article (file, URL, or - for stdin)")
     p.add_argument("source", help="path to a .txt/.md/.html file, an http(s) URL, or -")
-    p.add_argument("--format", choices=("json", "text"), help="default: text on a terminal")
+    p.add_argument(
+        "--format",
+        choices=("json", "text", "html"),
+        help="json (default when piped), text (default on a terminal), or html: one "
+        "self-contained page with the record drawn on the article",
+    )
     p.add_argument("--published", help="the article's date (ISO), for relative dates")
     p.add_argument("--title", help="override the article's title")
     p.add_argument("--indent", action="store_true", help="pretty-print JSON")

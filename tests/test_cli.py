@@ -113,3 +113,14 @@ def test_url_on_loopback_needs_allow_private(tmp_path: Path) -> None:
         assert [s["cue"]["text"] for s in record["statements"]][:1] == ["said"]
     finally:
         server.shutdown()
+
+
+def test_analyze_html_is_one_self_contained_page() -> None:
+    hostile = b'Officials said <script>alert(1)</script> was "found in the ruins of the depot."'
+    proc = run("analyze", "-", "--format", "html", stdin=hostile)
+    assert proc.returncode == 0, proc.stderr
+    page = proc.stdout.decode("utf-8")
+    assert page.lower().count("<script") == 1  # the report's own, allowed by its CSP hash
+    assert "Content-Security-Policy" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "http://" not in page and "https://" not in page  # nothing loaded from outside
