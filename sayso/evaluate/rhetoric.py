@@ -131,7 +131,7 @@ def evaluate_rhetoric(
     thresholds: tuple[float, ...] = (),
 ) -> dict[str, object]:
     """Cross-validated (or, with ``model``, direct) SI and TC scores on PTC-style data."""
-    from sayso.rhetoric.model import RhetoricModel
+    from sayso.rhetoric.model import MODEL_DIR, RhetoricModel
     from sayso.rhetoric.train import (
         fit_classifier,
         fit_crf,
@@ -159,7 +159,11 @@ def evaluate_rhetoric(
         result["seconds"] = round(time.time() - t0, 1)
         return result
 
+    # Decode each fold's spans as the shipped model does (its threshold in meta.json), so the
+    # cross-validated figure is the product's; Viterbi decoding is reported beside it.
+    shipped = RhetoricModel(MODEL_DIR).threshold
     ids = np.array([a.id for a in arts])
+    preds_viterbi: Spans = {}
     preds_plain: Spans = {}
     preds_rules: Spans = {}
     all_feats: list[dict[str, float]] = []
@@ -177,8 +181,15 @@ def evaluate_rhetoric(
         clf = fit_classifier(f_tr, l_tr)
         clf.save(tmp / "techniques.npz")
         m = RhetoricModel(tmp)
-        preds_plain.update(predicted_spans(te_i, te_a, m.candidates, use_rules=False))
-        preds_rules.update(predicted_spans(te_i, te_a, m.candidates, use_rules=True))
+        preds_plain.update(
+            predicted_spans(te_i, te_a, m.candidates, use_rules=False, threshold=shipped)
+        )
+        preds_rules.update(
+            predicted_spans(te_i, te_a, m.candidates, use_rules=True, threshold=shipped)
+        )
+        preds_viterbi.update(
+            predicted_spans(te_i, te_a, m.candidates, use_rules=False, threshold=-1.0)
+        )
         for thr in thresholds:
             preds_thr[thr].update(
                 predicted_spans(te_i, te_a, m.candidates, use_rules=False, threshold=thr)
@@ -200,8 +211,10 @@ def evaluate_rhetoric(
             pooled_n[k] += 1
             pooled[k] += v
     result["mode"] = f"{folds}-fold cross-validation by article"
+    result["decoding_threshold"] = shipped
     result["si"] = si_scores(preds_plain, gold)
     result["si_with_rules"] = si_scores(preds_rules, gold)
+    result["si_viterbi"] = si_scores(preds_viterbi, gold)
     for thr, preds in preds_thr.items():
         result[f"si_threshold_{thr}"] = si_scores(preds, gold)
     result["tc"] = {
