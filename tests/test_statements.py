@@ -202,3 +202,22 @@ def test_quote_continued_after_the_speaker_is_one_statement(nlp: Language) -> No
     assert envoy.content.text == '"The talks failed," the envoy said. "Nobody came."'
     assert envoy.quote_type == "direct"
     assert found[1].speaker_name == "minister"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It seems the generals have lost control of the northern front.",
+        "It appears that the convoy was hit before it reached the border.",
+        "It would be naive to expect the ceasefire to hold through the winter.",
+    ],
+)
+def test_the_authors_own_hedges_are_not_statements(nlp: Language, sentence: str) -> None:
+    assert statements(nlp, sentence) == []
+
+
+def test_it_for_an_organisation_still_speaks(nlp: Language) -> None:
+    text = "The agency published its report. It said the dam had been breached twice."
+    found = statements(nlp, text)
+    assert [s.cue.text for s in found] == ["said"]
+    assert found[0].speaker_name == "agency"

@@ -203,6 +203,15 @@ def _attribution_for(
         return _according_to(doc, cue_tok, quotes, precision)
     content_tokens = _complement_tokens(cue_tok)
     subject = _subject_of(cue_tok, words)
+    if (
+        subject is not None
+        and subject.lower_ == "it"
+        and (
+            cue_tok.lemma_.lower() in words.raising_verbs
+            or (subject.head is not cue_tok and subject.head.lemma_ == "be")
+        )
+    ):
+        return None  # "It seems ...", "It would be naive to expect ...": the author's voice
     excluded = set(_tokens_of(subject)) if subject is not None else set()
     excluded.add(cue_tok.i)
     content = _char_range(doc, [t for t in content_tokens if t.i not in excluded])

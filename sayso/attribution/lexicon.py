@@ -34,6 +34,7 @@ class AttributionWords:
     institution_nouns: frozenset[str]  # "ministry": a group speaker, not a person's role
     speech_nouns: frozenset[str]  # "statement": "a similar statement was made by X"
     speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
+    raising_verbs: frozenset[str]  # "it seems": the author's own hedge, nobody speaks
 
     @property
     def pronouns(self) -> frozenset[str]:
@@ -69,4 +70,5 @@ def load_attribution_words() -> AttributionWords:
         institution_nouns=frozenset(data["institution_nouns"]),
         speech_nouns=frozenset(data["speech_nouns"]),
         speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
+        raising_verbs=frozenset(data["raising_verbs"]),
     )

@@ -17,6 +17,9 @@ from sayso.attribution.quotes import QuoteIndex
 
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+#: Span labels for common-noun antecedents of "it" ("the agency") and "they" ("officials").
+INSTITUTION_SUBJECT = "SAYSO_INSTITUTION"
+PLURAL_SUBJECT = "SAYSO_PLURAL"
 NON_PERSON_ENTS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "DATE", "EVENT"})
 LEADING_JUNK = frozenset({"the", "a", "an", "'s", "’s", ",", "—", "-", "(", ")"})
 #: How far back (in sentences) a pronoun looks for the last speaker before falling back to
@@ -160,12 +163,12 @@ class PronounResolver:
     def __init__(self, doc: Doc, words: AttributionWords, quotes: QuoteIndex) -> None:
         self.words = words
         # Named mentions outside quotations, in order of their end.
-        self.mentions = [
-            e
-            for e in doc.ents
-            if e.label_ in PERSON_LABELS | GROUP_LABELS
-            and quotes.containing(e.start_char, e.end_char) is None
-        ]
+        candidates = [e for e in doc.ents if e.label_ in PERSON_LABELS | GROUP_LABELS]
+        candidates += _group_subjects(doc, words)
+        self.mentions = sorted(
+            (c for c in candidates if quotes.containing(c.start_char, c.end_char) is None),
+            key=lambda c: c.end_char,
+        )
         self._mention_ends = [e.end_char for e in self.mentions]
         self._sent_starts = [s.start for s in doc.sents]
         self.speakers: list[tuple[int, int, SpeakerInfo]] = []  # (sentence no., char, info)
@@ -190,9 +193,29 @@ class PronounResolver:
                 break
             if info.kind == want or (want == "group" and info.kind == "unknown"):
                 return info
-        labels = PERSON_LABELS if want == "person" else GROUP_LABELS
+        if want == "person":
+            labels = PERSON_LABELS
+        else:
+            labels = GROUP_LABELS | {PLURAL_SUBJECT if word != "it" else INSTITUTION_SUBJECT}
         last = bisect.bisect_right(self._mention_ends, pronoun.start_char)
         for ent in reversed(self.mentions[max(0, last - MENTION_LOOKBACK) : last]):
             if ent.label_ in labels:
-                return SpeakerInfo(ent.text, None, want, ent)
+                return SpeakerInfo(_strip_edges(ent) or ent.text, None, want, ent)
         return None
+
+
+def _group_subjects(doc: Doc, words: AttributionWords) -> list[Span]:
+    """Subjects that "it" or "they" can point back to: "the agency", "the officials"."""
+    found = []
+    for tok in doc:
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN":
+            continue
+        if tok.lemma_.lower() in words.institution_nouns and tok.tag_ == "NN":
+            label = INSTITUTION_SUBJECT
+        elif tok.tag_ == "NNS":
+            label = PLURAL_SUBJECT
+        else:
+            continue
+        start = min(c.i for c in (tok, *tok.lefts))
+        found.append(Span(doc, start, tok.i + 1, label=label))
+    return found
