@@ -15,9 +15,10 @@ w(A∪B)`` and the weighted overlap coefficient ``O = w(A∩B) / min(w(A), w(B))
 ``(J + O) / 2``. A new claim joins the corpus claim holding its best-scoring member claim
 when that score is at least :data:`LINK_THRESHOLD` and the two share at least one content
 word (entities alone, e.g. "Kherson", never link two claims); otherwise it starts a new
-corpus claim. Matching is single-link (best member), deterministic, and incremental: only
-claims already stored are compared, so the result depends on the ingest order only through
-which claim a corpus claim is first named after, and through ties.
+corpus claim. Matching is single-link (best member), deterministic, and incremental: a new
+article's claims are compared with the claims already stored, not with each other (the
+article's own analysis already decided they differ). Being incremental, the grouping can
+depend on the ingest order (single-link chains form as claims arrive).
 
 >>> a = {"w:strike": 1.0, "w:depot": 1.0, "e:kherson": 2.0}
 >>> b = {"w:strike": 1.0, "w:depot": 1.0, "w:fuel": 1.0, "e:kherson": 2.0}
