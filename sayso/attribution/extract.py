@@ -9,6 +9,7 @@ widened to whole quotations that run over several sentences.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ QUOTE_CHARS = frozenset("“”\"«»„‘’'")
 MAX_QUOTE_GAP = 3  # characters between a quotation and the clause it belongs to
 MAX_QUOTE_TO_CUE = 60  # '…,” the deputy foreign minister said': room for the speaker
 MIN_QUOTE_CHARS = 12  # shorter quoted bits are names, titles or scare quotes
+MAX_OVERLAP_LOOKBACK = 50  # contents starting before a region that may still reach into it
 
 
 @dataclass
@@ -78,7 +80,10 @@ def find_attributions(
 def _extend_continued_quotes(doc: Doc, found: list[RawAttribution], quotes: QuoteIndex) -> None:
     """'"We will not retreat," he said. "Our answer is unity."': the second quotation, with
     no cue of its own, continues the first statement (same paragraph only)."""
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
+    region_at = {start: (start, end) for start, end in quotes.regions}
     claimed = sorted(a.content for a in found)
+    claimed_starts = [c[0] for c in claimed]
     cues = sorted(a.cue.start_char for a in found)
     for att in found:
         if att.quote_type == "indirect":
@@ -87,16 +92,17 @@ def _extend_continued_quotes(doc: Doc, found: list[RawAttribution], quotes: Quot
         while True:
             after = max(end, att.cue.end_char, att.source.end_char if att.source else 0)
             gap_end = after
-            while gap_end < len(doc.text) and doc.text[gap_end] in " \t,.;:":
+            while gap_end < len(text) and text[gap_end] in " \t,.;:":
                 gap_end += 1
-            nxt = next((r for r in quotes.regions if r[0] == gap_end), None)
-            if nxt is None or "\n" in doc.text[end:gap_end] or _sentence_gap(doc, after, nxt):
+            nxt = region_at.get(gap_end)
+            if nxt is None or "\n" in text[end:gap_end] or _sentence_gap(doc, after, nxt):
                 break
-            if any(s < nxt[1] and nxt[0] < e for s, e in claimed if (s, e) != att.content):
+            if _overlaps_other(claimed, claimed_starts, nxt, att.content):
                 break
             last = doc.char_span(nxt[1] - 1, nxt[1], alignment_mode="expand")
             sent_end = last.sent.end_char if last is not None else nxt[1]
-            if any(nxt[0] <= c < sent_end for c in cues if c > att.cue.start_char):
+            first_cue = bisect.bisect_left(cues, nxt[0])
+            if first_cue < len(cues) and cues[first_cue] < sent_end:
                 break  # the quotation has a speaker of its own
             end = nxt[1]
             att.content = (start, end)
@@ -107,6 +113,17 @@ def _frame_of(att: RawAttribution) -> tuple[int, int]:
     """The speaker-and-cue stretch ("he said"), which may sit inside a quoted content."""
     parts = [att.cue] + ([att.source] if att.source is not None else [])
     return (min(p.start_char for p in parts), max(p.end_char for p in parts))
+
+
+def _overlaps_other(
+    claimed: list[tuple[int, int]], starts: list[int], region: tuple[int, int], own: tuple[int, int]
+) -> bool:
+    """Does another statement's content overlap ``region``? (contents sorted by start)"""
+    i = bisect.bisect_left(starts, region[1])
+    for s, e in reversed(claimed[max(0, i - MAX_OVERLAP_LOOKBACK) : i]):
+        if (s, e) != own and e > region[0]:
+            return True
+    return False
 
 
 def _sentence_gap(doc: Doc, start: int, region: tuple[int, int]) -> bool:
