@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ArticleAnalysis", "__version__", "analyze", "analyze_article"]
+__all__ = ["ArticleAnalysis", "Corpus", "__version__", "analyze", "analyze_article"]
 
 if TYPE_CHECKING:
     from sayso.api import analyze, analyze_article
+    from sayso.corpus import Corpus
     from sayso.record import ArticleAnalysis
 
 
@@ -29,4 +30,8 @@ def __getattr__(name: str) -> Any:
         from sayso.record import ArticleAnalysis
 
         return ArticleAnalysis
+    if name == "Corpus":
+        from sayso.corpus import Corpus
+
+        return Corpus
     raise AttributeError(f"module 'sayso' has no attribute {name!r}")

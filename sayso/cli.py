@@ -9,6 +9,8 @@
     sayso evaluate rhetoric ../shared/data/ptc
     sayso train rhetoric ../shared/data/ptc --out my-model/
     sayso techniques
+    sayso ingest articles/ feed.jsonl --db corpus.duckdb
+    sayso claims --db corpus.duckdb
     sayso schema > article-analysis.schema.json
 
 Errors in the input are reported as one line on stderr with a non-zero exit code.
@@ -174,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("techniques", help="list the rhetorical techniques with definitions")
     p.set_defaults(func=_techniques)
+
+    from sayso.corpus.cli import register as register_corpus
+
+    register_corpus(sub)  # ingest, claims, claim, sources, search, export
     return parser
 
 
