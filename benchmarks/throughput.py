@@ -1,6 +1,7 @@
 """Throughput and memory of the sayso pipeline, against bare spaCy in the same process.
 
     python benchmarks/throughput.py [TEXT_DIR] [--max-texts N] [--memory-mb 1]
+    python benchmarks/throughput.py --components [--component-chars 200000]
 
 Analyses the same texts twice: once with bare ``nlp.pipe`` of the house model, once with
 the whole sayso pipeline (and the record built), and prints words per second for each and
@@ -97,14 +98,43 @@ def peak_memory_mb(texts: list[str], target_mb: float) -> dict[str, float]:
     }
 
 
+def component_seconds(texts: list[str], chars: int) -> dict[str, float]:
+    """Seconds each sayso component takes on one long article, run again on the parsed doc."""
+    from spacy.tokens import Doc
+
+    from sayso.pipeline import load_pipeline, split_chunks
+
+    article = "\n\n".join(texts * (1 + chars // max(1, sum(map(len, texts)))))[:chars]
+    nlp = load_pipeline()
+    core = [name for name in nlp.pipe_names if not name.startswith("sayso_")]
+    with nlp.select_pipes(enable=core):
+        parts = list(nlp.pipe(split_chunks(article), batch_size=2))
+    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    seconds: dict[str, float] = {}
+    for name, component in nlp.pipeline:
+        if name.startswith("sayso_"):
+            start = time.perf_counter()
+            doc = component(doc)
+            seconds[name] = round(time.perf_counter() - start, 3)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("text_dir", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--max-texts", type=int, default=60)
     parser.add_argument("--memory-mb", type=float, default=1.0)
+    parser.add_argument("--components", action="store_true", help="per-component seconds")
+    parser.add_argument("--component-chars", type=int, default=200_000)
     args = parser.parse_args(argv)
 
     texts = load_texts(args.text_dir, args.max_texts)
+    if args.components:
+        seconds = component_seconds(texts, args.component_chars)
+        for name, value in seconds.items():
+            print(f"{name:<18} {value:>7.3f} s on {args.component_chars} chars")
+        print(json.dumps(seconds))
+        return
     n_words = words(texts)
     bare = time_bare(texts)
     full = time_sayso(texts)
