@@ -14,7 +14,7 @@ True
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +31,9 @@ StanceLabel = Literal[
     "asserts", "hedges", "denies", "doubts", "cannot_confirm", "conditional", "questions"
 ]
 DatePrecision = Literal["day", "month", "year"]
+
+#: The stance labels in order from commitment to scepticism, for tables and legends.
+STANCE_LABELS: tuple[StanceLabel, ...] = get_args(StanceLabel)
 
 
 class _Model(BaseModel):

@@ -15,6 +15,7 @@ import duckdb
 
 from sayso.corpus.store import search_terms
 from sayso.errors import SaysoError
+from sayso.record import STANCE_LABELS
 
 #: BM25 parameters for :func:`search`.
 BM25_K1 = 1.2
@@ -196,17 +197,6 @@ def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeli
         changes=changes,
         member_claims=[(str(a), str(c), str(t), float(s)) for a, c, t, s in members],
     )
-
-
-STANCE_LABELS = (
-    "asserts",
-    "hedges",
-    "denies",
-    "doubts",
-    "cannot_confirm",
-    "conditional",
-    "questions",
-)
 
 
 @dataclass

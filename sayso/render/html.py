@@ -28,17 +28,9 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sayso.record import ArticleAnalysis, Claim, Quantity, Statement
+from sayso.record import STANCE_LABELS, ArticleAnalysis, Claim, Quantity, Statement
 
-STANCES: tuple[str, ...] = (
-    "asserts",
-    "hedges",
-    "denies",
-    "doubts",
-    "cannot_confirm",
-    "conditional",
-    "questions",
-)
+STANCES: tuple[str, ...] = STANCE_LABELS
 STANCE_HELP: dict[str, str] = {
     "asserts": "states it as true",
     "hedges": "says it may be true",

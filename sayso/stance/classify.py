@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sayso.record import StanceLabel
+from sayso.record import STANCE_LABELS, StanceLabel
 from sayso.stance.lexicon import Hit, load_lexicon
 
-LABELS = ("asserts", "hedges", "denies", "doubts", "cannot_confirm", "conditional", "questions")
+LABELS = STANCE_LABELS
 
 
 @dataclass(frozen=True)
