@@ -221,3 +221,11 @@ def test_it_for_an_organisation_still_speaks(nlp: Language) -> None:
     found = statements(nlp, text)
     assert [s.cue.text for s in found] == ["said"]
     assert found[0].speaker_name == "agency"
+
+
+def test_unnamed_speaker_name_leaves_out_clauses_and_dates(nlp: Language) -> None:
+    st = only(nlp, "Officials who visited the site on Monday said the dam was hit.")
+    assert st.speaker_name == "Officials"
+    assert st.speaker is not None and st.speaker.text == "Officials who visited the site on Monday"
+    st = only(nlp, "A spokesman for the ministry said the dam was hit.")
+    assert st.speaker_name == "spokesman for the ministry"

@@ -56,8 +56,27 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
         kind = "group"  # "Russia", "the Pentagon"
     else:
         kind = "unknown"
-    name = _strip_edges(source) or source.text
+    name = _name_without_clauses(source) or source.text
     return SpeakerInfo(name, role, kind, source)
+
+
+def _name_without_clauses(source: Span) -> str:
+    """An unnamed speaker's name without clauses and dates ("satellite images published on
+    Friday" -> "satellite images"); the speaker span itself keeps them as evidence."""
+    head = source.root
+    drop: set[int] = set()
+    for child in head.children:
+        in_source = source.start <= child.i < source.end
+        dated = any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree)
+        if in_source and (child.dep_ in ("acl", "relcl") or (child.dep_ == "prep" and dated)):
+            drop |= {t.i for t in child.subtree}
+    if not drop:
+        return _strip_edges(source)
+    kept = [t for t in source if t.i not in drop]
+    end = kept[0].i
+    while end + 1 < source.end and end + 1 not in drop:
+        end += 1
+    return _strip_edges(source.doc[kept[0].i : end + 1])
 
 
 def _trailing_name(source: Span) -> Span | None:
