@@ -229,3 +229,15 @@ def test_unnamed_speaker_name_leaves_out_clauses_and_dates(nlp: Language) -> Non
     assert st.speaker is not None and st.speaker.text == "Officials who visited the site on Monday"
     st = only(nlp, "A spokesman for the ministry said the dam was hit.")
     assert st.speaker_name == "spokesman for the ministry"
+
+
+def test_she_is_not_the_man_who_spoke_last(nlp: Language) -> None:
+    text = (
+        "Spokeswoman Anna Berg said the talks were over. "
+        "Colonel Lars Holm said he disagreed. "
+        '"It is not over for anyone," she said. "We go on with the work," he said.'
+    )
+    found = statements(nlp, text)
+    by_pronoun = {s.speaker.text: s.speaker_name for s in found if s.speaker is not None}
+    assert by_pronoun["she"] == "Anna Berg"
+    assert by_pronoun["he"] == "Lars Holm"

@@ -35,6 +35,8 @@ class AttributionWords:
     speech_nouns: frozenset[str]  # "statement": "a similar statement was made by X"
     speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
     raising_verbs: frozenset[str]  # "it seems": the author's own hedge, nobody speaks
+    female_words: frozenset[str]  # "spokeswoman", "Mrs": evidence of gender in the text
+    male_words: frozenset[str]
 
     @property
     def pronouns(self) -> frozenset[str]:
@@ -71,4 +73,6 @@ def load_attribution_words() -> AttributionWords:
         speech_nouns=frozenset(data["speech_nouns"]),
         speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
         raising_verbs=frozenset(data["raising_verbs"]),
+        female_words=frozenset(data["gender_words"]["female"]),
+        male_words=frozenset(data["gender_words"]["male"]),
     )

@@ -35,6 +35,7 @@ class SpeakerInfo:
     role: str | None
     kind: str  # person | group | unknown
     name_span: Span | None  # where the name is written (None for unresolved pronouns)
+    gender: str | None = None  # female | male, only from evidence in the text
 
 
 def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
@@ -43,7 +44,7 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     person = next((e for e in ents if e.label_ in PERSON_LABELS), None) or _trailing_name(source)
     if person is not None:
         role = _role_text(source, person, words)
-        return SpeakerInfo(person.text, role, "person", person)
+        return SpeakerInfo(person.text, role, "person", person, _gender_of(source, words))
     group = next((e for e in ents if e.label_ in GROUP_LABELS), None)
     head = source.root
     head_word = head.lemma_.lower()
@@ -57,7 +58,14 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     else:
         kind = "unknown"
     name = _name_without_clauses(source) or source.text
-    return SpeakerInfo(name, role, kind, source)
+    gender = _gender_of(source, words) if kind == "person" else None
+    return SpeakerInfo(name, role, kind, source, gender)
+
+
+def _gender_of(span: Span, words: AttributionWords) -> str | None:
+    lower = {t.lower_ for t in span}
+    female, male = bool(lower & words.female_words), bool(lower & words.male_words)
+    return "female" if female and not male else "male" if male and not female else None
 
 
 def _name_without_clauses(source: Span) -> str:
@@ -191,6 +199,7 @@ class PronounResolver:
         self._mention_ends = [e.end_char for e in self.mentions]
         self._sent_starts = [s.start for s in doc.sents]
         self.speakers: list[tuple[int, int, SpeakerInfo]] = []  # (sentence no., char, info)
+        self.genders: dict[str, str] = {}  # person name -> gender seen in the text
 
     def is_pronoun(self, span: Span) -> bool:
         return len(span) == 1 and span[0].lower_ in self.words.pronouns
@@ -200,26 +209,48 @@ class PronounResolver:
 
     def remember(self, span: Span, info: SpeakerInfo) -> None:
         self.speakers.append((self._sentence_no(span.start), span.start_char, info))
+        if info.gender is not None:
+            self.genders.setdefault(info.name, info.gender)
 
     def resolve(self, pronoun: Span) -> SpeakerInfo | None:
         word = pronoun[0].lower_
         want = "person" if word in self.words.person_pronouns else "group"
+        gender = _gender_of(pronoun, self.words) if want == "person" else None
         here = self._sentence_no(pronoun.start)
-        for sent_no, char, info in reversed(self.speakers):
-            if char >= pronoun.start_char:
-                continue
-            if here - sent_no > SPEAKER_MEMORY:
-                break
-            if info.kind == want or (want == "group" and info.kind == "unknown"):
-                return info
+        recent = [
+            info
+            for sent_no, char, info in reversed(self.speakers)
+            if char < pronoun.start_char and here - sent_no <= SPEAKER_MEMORY
+        ]
+        if want == "group":
+            found = next((i for i in recent if i.kind in ("group", "unknown")), None)
+            if found is not None:
+                return found
+        else:
+            people = [i for i in recent if i.kind == "person"]
+            genders = [(i, self.genders.get(i.name, i.gender)) for i in people]
+            # "she": a recent speaker known to be a woman first, then one of unknown gender;
+            # never one known to be a man.
+            match = next((i for i, g in genders if gender is not None and g == gender), None)
+            if match is None:
+                match = next((i for i, g in genders if g is None or gender is None), None)
+            if match is not None:
+                if gender is not None:
+                    self.genders.setdefault(match.name, gender)
+                return match
         if want == "person":
             labels = PERSON_LABELS
         else:
             labels = GROUP_LABELS | {PLURAL_SUBJECT if word != "it" else INSTITUTION_SUBJECT}
         last = bisect.bisect_right(self._mention_ends, pronoun.start_char)
         for ent in reversed(self.mentions[max(0, last - MENTION_LOOKBACK) : last]):
-            if ent.label_ in labels:
-                return SpeakerInfo(_strip_edges(ent) or ent.text, None, want, ent)
+            if ent.label_ not in labels:
+                continue
+            name = _strip_edges(ent) or ent.text
+            known = self.genders.get(name)
+            if gender is not None and known is not None and known != gender:
+                continue
+            return SpeakerInfo(name, None, want, ent, known or gender)
         return None
 
 
