@@ -124,3 +124,22 @@ def test_analyze_html_is_one_self_contained_page() -> None:
     assert "Content-Security-Policy" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "http://" not in page and "https://" not in page  # nothing loaded from outside
+
+
+def test_train_then_evaluate_rhetoric_from_the_command_line(tmp_path: Path, tiny_ptc: Path) -> None:
+    model = tmp_path / "model"
+    trained = run("train", "rhetoric", str(tiny_ptc), "--out", str(model))
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads(trained.stdout.decode().splitlines()[-1])["articles"] == 3
+    scored = run("evaluate", "rhetoric", str(tiny_ptc), "--model", str(model))
+    assert scored.returncode == 0, scored.stderr
+    result = json.loads(scored.stdout.decode().splitlines()[-1])
+    assert result["articles"] == 3
+    assert 0.0 <= result["tc"]["micro_f1"] <= 1.0
+
+
+def test_techniques_lists_the_fourteen_labels() -> None:
+    proc = run("techniques")
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    assert "Loaded_Language" in out and "Whataboutism" in out

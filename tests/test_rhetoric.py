@@ -190,27 +190,13 @@ def test_si_scores_partial_credit() -> None:
     assert s["f1"] == pytest.approx(2 * 0.5 * 0.25 / 0.75, abs=1e-3)
 
 
-def test_training_code_runs_on_a_tiny_slice(tmp_path: Path, base_nlp: Language) -> None:
+def test_training_code_runs_on_a_tiny_slice(
+    tmp_path: Path, base_nlp: Language, tiny_ptc: Path
+) -> None:
     from sayso.rhetoric.model import RhetoricModel
     from sayso.rhetoric.train import train_rhetoric
 
-    data = tmp_path / "ptc"
-    (data / "articles").mkdir(parents=True)
-    texts = {
-        "1": "Peace talks\n\nThe cowardly thugs shelled the town. Talks would resume.",
-        "2": "Border news\n\nThe barbaric regime lied again. The ministry said 40 trucks arrived.",
-        "3": "Aid update\n\nThe brutal invaders are liars. A convoy reached the city on Monday.",
-    }
-    rows = []
-    pairs = {"1": ("cowardly", "thugs"), "2": ("barbaric", "regime"), "3": ("brutal", "liars")}
-    for aid, text in texts.items():
-        (data / "articles" / f"article{aid}.txt").write_text(text, encoding="utf-8")
-        for word, tech in zip(
-            pairs[aid], ("Loaded_Language", "Name_Calling,Labeling"), strict=True
-        ):
-            start = text.index(word)
-            rows.append(f"{aid}\t{tech}\t{start}\t{start + len(word)}")
-    (data / "technique-spans.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = tiny_ptc
     out = tmp_path / "model"
     summary = train_rhetoric(data, out, nlp=base_nlp)
     assert summary["articles"] == 3

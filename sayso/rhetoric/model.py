@@ -112,6 +112,12 @@ class RhetoricModel:
             threshold = self.threshold
         out: list[SpanCandidate] = []
         tagger = self.tagger
+        known = set(tagger.labels())
+
+        def marginal(label: str, position: int) -> float:
+            # A model trained on one-token spans only has no "I": its probability is 0.
+            return tagger.marginal(label, position) if label in known else 0.0
+
         for seq, feats in zip(info.sequences, crf_sequences(info), strict=True):
             tags = tagger.tag(feats)
             n = len(tags)
@@ -119,8 +125,8 @@ class RhetoricModel:
                 inside = [t != "O" for t in tags]
                 begin = [t == "B" for t in tags]
             else:
-                p_b = [tagger.marginal("B", m) for m in range(n)]
-                p_i = [tagger.marginal("I", m) for m in range(n)]
+                p_b = [marginal("B", m) for m in range(n)]
+                p_i = [marginal("I", m) for m in range(n)]
                 inside = [p_b[m] + p_i[m] >= threshold for m in range(n)]
                 begin = [p_b[m] > p_i[m] for m in range(n)]
             k = 0
@@ -131,7 +137,7 @@ class RhetoricModel:
                 j = k + 1
                 while j < n and inside[j] and not begin[j]:
                     j += 1
-                conf = [1.0 - tagger.marginal("O", m) for m in range(k, j)]
+                conf = [1.0 - marginal("O", m) for m in range(k, j)]
                 out.append(SpanCandidate(seq[k], seq[j - 1] + 1, sum(conf) / len(conf)))
                 k = j
         return out
