@@ -289,6 +289,18 @@ def test_observations_from_store(tmp_path: Path) -> None:
     con.close()
 
 
+def test_observations_from_store_skip_near_duplicate_copies(tmp_path: Path) -> None:
+    from sayso.corpus.neardup import ensure_tables
+
+    con = _store_with_stances(tmp_path)
+    ensure_tables(con)
+    con.execute("INSERT INTO article_duplicates VALUES ('a2', 'a1', 0.9)")
+    obs = observations_from_store(con)
+    assert {o.article_id for o in obs} == {"a1", "a3"}
+    assert credibility(obs).claims[7].no_vote == 0
+    con.close()
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_agrees_with_crowdkit_dawid_skene() -> None:
     pd = pytest.importorskip("pandas")

@@ -377,8 +377,10 @@ def observations_from_store(
     evidence is, word for word and with the same stance, a quote that an earlier article
     gave another holder on the same corpus claim (a syndicated copy, or the same statement
     attributed differently) depends on that article's first holder with that quote; holders
-    sharing one sentence in one article stay independent. ``as_of`` keeps only stances
-    dated on or before it.
+    sharing one sentence in one article stay independent. When the store has the view
+    ``counted_stances`` (near-duplicate articles, :mod:`sayso.corpus.neardup`), the stances
+    of near-duplicate copies are left out, as the other counting queries do. ``as_of`` keeps
+    only stances dated on or before it.
 
     >>> import tempfile, os
     >>> from sayso.corpus.store import connect
@@ -386,11 +388,16 @@ def observations_from_store(
     >>> observations_from_store(con)
     []
     """
+    has_view = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name = 'counted_stances'"
+    ).fetchone()
+    table = "counted_stances" if has_view and has_view[0] else "stances"
     rows = con.execute(
-        """
+        f"""
         SELECT l.corpus_claim_id, st.holder_key, st.stance, st.commitment,
                coalesce(st.date, a.published) AS d, st.article_id, st.quote
-        FROM stances st
+        FROM {table} st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
         JOIN articles a ON a.id = st.article_id
         WHERE ?::DATE IS NULL OR coalesce(st.date, a.published) <= ?::DATE
