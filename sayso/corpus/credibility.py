@@ -431,3 +431,22 @@ def observations_from_store(
             )
         )
     return out
+
+
+def store_credibility(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, **options: Any
+) -> tuple[CredibilityResult, dict[ClaimKey, ClaimCredibility]]:
+    """:func:`credibility` and :func:`weighted_vote` over a whole corpus store.
+
+    Source rates are learned from every corpus claim, so this reads all stances; keyword
+    ``options`` go to :func:`credibility`.
+
+    >>> import tempfile, os
+    >>> from sayso.corpus.store import connect
+    >>> con = connect(os.path.join(tempfile.mkdtemp(), "c.duckdb"))
+    >>> result, vote = store_credibility(con)
+    >>> result.claims, vote
+    ({}, {})
+    """
+    obs = observations_from_store(con, as_of=as_of)
+    return credibility(obs, as_of=as_of, **options), weighted_vote(obs, as_of=as_of)
