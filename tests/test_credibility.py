@@ -317,3 +317,22 @@ def test_agrees_with_crowdkit_dawid_skene() -> None:
     agree = [int(ours[task].p_true > 0.5) == int(label) for task, label in theirs.items()]
     assert len(agree) > 250
     assert sum(agree) / len(agree) > 0.9
+
+
+def test_corpus_api_gives_credibility_for_stored_claims(tmp_path: Path) -> None:
+    from sayso import Corpus
+
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.add(
+            "Officials said a missile strike damaged the dam near the river port.",
+            published="2026-05-04",
+        )
+        corpus.add(
+            "The watchdog confirmed that a missile strike damaged the dam near the river port.",
+            published="2026-05-09",
+        )
+        result, vote = corpus.credibility()
+    assert len(result.claims) >= 1
+    claim = max(result.claims.values(), key=lambda c: c.n_votes)
+    assert claim.votes_for >= 2 and claim.p_true > 0.5
+    assert set(vote) == set(result.claims)

@@ -22,6 +22,12 @@ from typing import Any, TextIO
 from spacy.language import Language
 
 from sayso.corpus import queries
+from sayso.corpus.credibility import (
+    ClaimCredibility,
+    ClaimKey,
+    CredibilityResult,
+    store_credibility,
+)
 from sayso.corpus.ingest import IngestReport, ingest_paths
 from sayso.corpus.linking import article_claim_features, tagging_doc
 from sayso.corpus.store import Added, add_article, article_id, connect, find_existing, record_of
@@ -121,6 +127,13 @@ class Corpus:
     def export(self, fmt: str, out: str | Path) -> dict[str, Path]:
         """Write the tables as ``parquet``, ``csv`` or ``jsonl`` files into ``out``."""
         return queries.export(self.con, fmt, out)
+
+    def credibility(
+        self, as_of: dt.date | None = None
+    ) -> tuple[CredibilityResult, dict[ClaimKey, ClaimCredibility]]:
+        """Truth-discovery estimates for every corpus claim and source, with the weighted
+        vote beside them; ``as_of`` uses only what was published by that date."""
+        return store_credibility(self.con, as_of=as_of)
 
     def record(self, article_id: str) -> ArticleAnalysis | None:
         """The stored record of one article."""

@@ -14,6 +14,7 @@ The query commands print rich tables, or one JSON object with ``--json``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -29,6 +30,16 @@ DEFAULT_DB = "corpus.duckdb"
 def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db", type=Path, default=Path(DEFAULT_DB), help=f"the corpus file (default {DEFAULT_DB})"
+    )
+
+
+def _as_of_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="credibility from the stances dated on or before this day only",
     )
 
 
@@ -109,13 +120,32 @@ def _claim(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from sayso.corpus.api import Corpus
+    from sayso.corpus.credibility import store_credibility
 
     with Corpus(args.db, read_only=True) as corpus:
         timeline = corpus.claim(args.id)
+        result, vote = store_credibility(corpus.con, as_of=args.as_of)
+    cred, baseline = result.claims.get(timeline.id), vote.get(timeline.id)
     if args.json:
-        return _print_json(asdict(timeline))
+        return _print_json(
+            {
+                **asdict(timeline),
+                "credibility": None if cred is None else asdict(cred),
+                "weighted_vote": None if baseline is None else baseline.p_true,
+                "as_of": args.as_of,
+            }
+        )
     console = _console()
     console.print(f"[bold]Claim {timeline.id}[/bold]: {timeline.text}", soft_wrap=True)
+    if cred is not None and baseline is not None:
+        when = f" as of {args.as_of}" if args.as_of else ""
+        console.print(
+            f"credibility{when}: p(true) = {cred.p_true:.2f} (weighted vote "
+            f"{baseline.p_true:.2f}; {cred.votes_for} for, {cred.votes_against} against, "
+            f"{cred.no_vote} without a vote)",
+            markup=False,
+            soft_wrap=True,
+        )
     if timeline.first is not None:
         f = timeline.first
         console.print(
@@ -156,12 +186,28 @@ def _sources(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from sayso.corpus.api import Corpus
+    from sayso.corpus.credibility import store_credibility
     from sayso.corpus.queries import STANCE_LABELS
 
     with Corpus(args.db, read_only=True) as corpus:
         rows = corpus.sources(limit=args.limit)
+        reliability = store_credibility(corpus.con, as_of=args.as_of)[0].sources
     if args.json:
-        return _print_json({"sources": [asdict(r) for r in rows]})
+        return _print_json(
+            {
+                "sources": [
+                    {
+                        **asdict(r),
+                        "reliability": (
+                            asdict(reliability[r.holder_key])
+                            if r.holder_key in reliability
+                            else None
+                        ),
+                    }
+                    for r in rows
+                ]
+            }
+        )
     table = Table(title=f"Sources in {args.db}")
     table.add_column("holder", overflow="fold", min_width=20)
     table.add_column("stances", justify="right")
@@ -179,7 +225,25 @@ def _sources(args: argparse.Namespace) -> int:
             _date(r.first_date),
             _date(r.last_date),
         )
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    rel_table = Table(title="Reliability (from the votes on every claim; see docs/credibility.md)")
+    rel_table.add_column("holder", overflow="fold", min_width=20)
+    for name in ("votes", "asserts", "denies", "false assertions", "false denials"):
+        rel_table.add_column(name, justify="right")
+    for r in rows:
+        rel = reliability.get(r.holder_key)
+        if rel is not None:
+            rel_table.add_row(
+                r.name,
+                str(rel.n),
+                str(rel.n_asserts),
+                str(rel.n_denies),
+                f"{rel.false_assertion_rate:.2f}",
+                f"{rel.false_denial_rate:.2f}",
+            )
+    if rel_table.rows:
+        console.print(rel_table)
     return 0
 
 
@@ -244,11 +308,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("claim", help="one claim's timeline: who said what, when")
     p.add_argument("id", type=int, help="the claim id from `sayso claims`")
     _db_arg(p)
+    _as_of_arg(p)
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_claim)
 
     p = subparsers.add_parser("sources", help="holders with their stances across the corpus")
     _db_arg(p)
+    _as_of_arg(p)
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_sources)
