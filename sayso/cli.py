@@ -7,6 +7,7 @@
     sayso evaluate attribution ../shared/data/polnear/dev
     sayso evaluate stance ../shared/data/emergent/emergent.csv
     sayso evaluate rhetoric ../shared/data/ptc
+    sayso evaluate linking tests/fixtures/linking
     sayso train rhetoric ../shared/data/ptc --out my-model/
     sayso techniques
     sayso ingest articles/ feed.jsonl --db corpus.duckdb
@@ -118,6 +119,13 @@ def _techniques(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_linking(args: argparse.Namespace) -> int:
+    from sayso.corpus.evaluate_linking import evaluate_linking
+
+    _require_dir(args.directory)
+    return _print_result(evaluate_linking(args.directory, db=args.db, examples=args.examples))
+
+
 def _require_dir(path: Path) -> None:
     if not path.is_dir():
         raise SaysoError(f"not a directory: {path}")
@@ -166,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", type=Path, help="score this trained model instead of CV")
     p.add_argument("--cache", type=Path, help="directory to cache parsed articles")
     p.set_defaults(func=_evaluate_rhetoric)
+    p = ev_sub.add_parser("linking", help="claim linking across articles (articles + gold.jsonl)")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--db", type=Path, help="keep the store here (must not exist yet)")
+    p.add_argument("--examples", type=int, default=10, help="missed/wrong pairs to show")
+    p.set_defaults(func=_evaluate_linking)
 
     tr = sub.add_parser("train", help="rebuild a shipped model from data")
     tr_sub = tr.add_subparsers(dest="what", required=True)
