@@ -167,7 +167,10 @@ def signature(text: str) -> npt.NDArray[np.uint32]:
     >>> bool((sig == signature("the CEASEFIRE held through the night officials said")).all())
     True
     """
-    shingles = shingle_hashes(text)
+    return _minhash(shingle_hashes(text))
+
+
+def _minhash(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     if shingles.size == 0:
         return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     values = _mix(shingles[:, None] ^ _SEEDS[None, :]).min(axis=0)
@@ -216,17 +219,21 @@ def candidates(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
 def _candidate_signatures(
     con: duckdb.DuckDBPyConnection, keys: list[int]
 ) -> list[tuple[str, npt.NDArray[np.uint32]]]:
-    # A literal IN list (of integers we computed) lets DuckDB use the ART index.
+    # A literal IN list (of integers we computed) lets DuckDB use the ART index on buckets;
+    # each candidate's signature is then read by its primary key, so a look-up costs the
+    # same however many articles are stored.
     in_list = ", ".join(str(int(k)) for k in keys)
-    rows = con.execute(
-        f"""
-        SELECT s.article_id, s.signature FROM neardup_signatures s
-        WHERE s.article_id IN (
-            SELECT DISTINCT article_id FROM neardup_buckets WHERE bucket IN ({in_list}))
-        ORDER BY s.article_id
-        """
+    ids = con.execute(
+        f"SELECT DISTINCT article_id FROM neardup_buckets WHERE bucket IN ({in_list})"
     ).fetchall()
-    return [(str(aid), np.frombuffer(bytes(blob), dtype="<u4")) for aid, blob in rows]
+    out = []
+    for (aid,) in sorted(ids):
+        row = con.execute(
+            "SELECT signature FROM neardup_signatures WHERE article_id = ?", [aid]
+        ).fetchone()
+        if row is not None:
+            out.append((str(aid), np.frombuffer(bytes(row[0]), dtype="<u4")))
+    return out
 
 
 def best_match(
@@ -240,9 +247,18 @@ def best_match(
 
     ``exclude`` leaves one article id out (e.g. the article itself when re-checking it).
     """
-    if not words(text):
+    shingles = shingle_hashes(text)
+    if shingles.size == 0:
         return None
-    sig = signature(text)
+    return _best_match(con, _minhash(shingles), threshold, exclude)
+
+
+def _best_match(
+    con: duckdb.DuckDBPyConnection,
+    sig: npt.NDArray[np.uint32],
+    threshold: float,
+    exclude: str | None,
+) -> NearDuplicate | None:
     best: tuple[float, str] | None = None
     for aid, other in _candidate_signatures(con, buckets(sig)):
         if aid == exclude or len(other) != len(sig):
@@ -277,15 +293,21 @@ def remember(con: duckdb.DuckDBPyConnection, article_id: str, text: str) -> None
     Runs in the caller's transaction, if any: call it in the transaction that stores the
     article so that a killed ingest leaves no article without its signature.
     """
+    shingles = shingle_hashes(text)
+    _remember(con, article_id, _minhash(shingles), int(shingles.size))
+
+
+def _remember(
+    con: duckdb.DuckDBPyConnection, article_id: str, sig: npt.NDArray[np.uint32], n: int
+) -> None:
     exists = con.execute(
         "SELECT 1 FROM neardup_signatures WHERE article_id = ?", [article_id]
     ).fetchone()
     if exists is not None:
         return
-    sig = signature(text)
     con.execute(
         "INSERT INTO neardup_signatures VALUES (?, ?, ?)",
-        [article_id, sig.astype("<u4").tobytes(), int(shingle_hashes(text).size)],
+        [article_id, sig.astype("<u4").tobytes(), n],
     )
     con.execute(
         "INSERT INTO neardup_buckets SELECT unnest(?::BIGINT[]), ?",
@@ -316,10 +338,12 @@ def check_and_remember(
     remember it. Returns the match (None for an original). Call inside the article's
     transaction.
     """
-    match = best_match(con, text, threshold, exclude=article_id)
+    shingles = shingle_hashes(text)
+    sig = _minhash(shingles)
+    match = _best_match(con, sig, threshold, article_id) if shingles.size else None
     if match is not None:
         link_duplicate(con, article_id, match.original, match.similarity)
-    remember(con, article_id, text)
+    _remember(con, article_id, sig, int(shingles.size))
     return match
 
 
@@ -336,8 +360,9 @@ def remember_many(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[str, str
         if aid in known:
             continue
         known.add(aid)
-        sig = signature(text)
-        sig_rows.append((aid, sig.astype("<u4").tobytes(), int(shingle_hashes(text).size)))
+        shingles = shingle_hashes(text)
+        sig = _minhash(shingles)
+        sig_rows.append((aid, sig.astype("<u4").tobytes(), int(shingles.size)))
         keys = buckets(sig)
         bucket_ids.extend(keys)
         bucket_aids.extend([aid] * len(keys))
