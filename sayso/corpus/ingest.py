@@ -23,6 +23,14 @@ from spacy.language import Language
 
 from sayso.build import build_record
 from sayso.corpus.linking import article_claim_features
+from sayso.corpus.sources_feed import (
+    FEED_SUFFIXES,
+    XML_SUFFIXES,
+    count_feed_entries,
+    is_feed_file,
+    iter_feed,
+)
+from sayso.corpus.sources_warc import is_warc_file, iter_warc
 from sayso.corpus.store import add_article, article_id, find_existing
 from sayso.errors import InputError, SaysoError
 from sayso.ingest import article_from_bytes, load_source
@@ -61,7 +69,12 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
             found = [
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES
+                if p.is_file()
+                and (
+                    p.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+                    or is_warc_file(p)
+                    or (p.suffix.lower() in XML_SUFFIXES and is_feed_file(p))
+                )
             ]
             files.extend(sorted(found, key=lambda p: p.as_posix()))
         else:
@@ -79,6 +92,8 @@ def count_items(files: Sequence[Path]) -> int:
                     total += sum(1 for line in handle if line.strip())
             except OSError:
                 total += 1
+        elif is_feed_file(path):
+            total += count_feed_entries(path)
         else:
             total += 1
     return total
@@ -89,6 +104,12 @@ def iter_inputs(files: Sequence[Path]) -> Iterator[InputItem]:
     for path in files:
         if path.suffix.lower() in JSONL_SUFFIXES:
             yield from _iter_jsonl(path)
+            continue
+        if is_warc_file(path):
+            yield from iter_warc(path)
+            continue
+        if is_feed_file(path):
+            yield from iter_feed(path)
             continue
         try:
             yield InputItem(str(path), article=load_source(str(path)))
@@ -173,6 +194,7 @@ class IngestReport:
 
     stored: int = 0
     duplicates: int = 0
+    near_duplicates: int = 0  # stored, linked to their original, stances not counted again
     failed: int = 0
     claims: int = 0
     new_corpus_claims: int = 0
@@ -189,7 +211,8 @@ class IngestReport:
         """One line for the terminal."""
         return (
             f"stored {self.stored} articles ({self.duplicates} already stored, "
-            f"{self.failed} skipped) in {self.seconds:.1f} s, {self.rate:.1f} articles/s; "
+            f"{self.failed} skipped), {self.near_duplicates} of them near-duplicates, "
+            f"in {self.seconds:.1f} s, {self.rate:.1f} articles/s; "
             f"{self.claims} claims: {self.linked_claims} linked to earlier claims, "
             f"{self.new_corpus_claims} new"
         )
@@ -296,6 +319,7 @@ def _ingest_one(
         report.duplicates += 1
         return None
     report.stored += 1
+    report.near_duplicates += added.duplicate_of is not None
     report.claims += added.claims
     report.new_corpus_claims += added.new_corpus_claims
     report.linked_claims += added.linked_claims

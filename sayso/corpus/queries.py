@@ -26,7 +26,7 @@ _POSITIONS = """
 WITH s AS (
     SELECT l.corpus_claim_id AS cid, st.holder_key, st.commitment, st.date,
            a.ingested_at, st.article_id, st.n
-    FROM stances st
+    FROM counted_stances st
     JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
     JOIN articles a ON a.id = st.article_id
 ),
@@ -148,7 +148,7 @@ def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeli
         """
         SELECT st.date, st.holder, st.holder_key, st.stance, st.commitment, st.quote,
                a.id, a.title, a.outlet, a.url, st.statement_id, st.span_start, st.span_end
-        FROM stances st
+        FROM counted_stances st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
         JOIN articles a ON a.id = st.article_id
         WHERE l.corpus_claim_id = ?
@@ -220,7 +220,7 @@ def sources(con: duckdb.DuckDBPyConnection, limit: int | None = 50) -> list[Sour
         SELECT st.holder_key, mode(st.holder), count(*), {counts},
                count(DISTINCT l.corpus_claim_id), count(DISTINCT st.article_id),
                min(st.date), max(st.date)
-        FROM stances st
+        FROM counted_stances st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
         GROUP BY st.holder_key
         ORDER BY count(*) DESC, st.holder_key

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from sayso.corpus import neardup
 from sayso.corpus.linking import (
     Features,
     best_link,
@@ -109,6 +110,8 @@ TABLES = (
     "claim_links",
     "search_terms",
     "search_docs",
+    *neardup.TABLES,
+    "counted_stances",
 )
 
 _SPACE = re.compile(r"\s+")
@@ -130,6 +133,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise SaysoError(f"{path} is not a sayso corpus: {first}") from None
     if not read_only:
         con.execute(SCHEMA)
+        neardup.ensure_tables(con)
         con.execute(
             "INSERT INTO meta VALUES ('store_version', ?) ON CONFLICT DO NOTHING", [STORE_VERSION]
         )
@@ -204,6 +208,7 @@ class Added:
     claims: int = 0
     new_corpus_claims: int = 0
     linked_claims: int = 0
+    duplicate_of: str | None = None  # the original, when this article is a near-duplicate
 
 
 def add_article(
@@ -225,6 +230,8 @@ def add_article(
             con.rollback()
             return Added(aid, stored=False)
         added = _insert(con, aid, record, features, input_name, outlet)
+        match = neardup.check_and_remember(con, aid, record.text)
+        added.duplicate_of = match.original if match else None
         con.commit()
     except BaseException:
         con.rollback()
