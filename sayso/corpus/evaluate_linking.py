@@ -99,24 +99,7 @@ def pairwise_scores(
     >>> s["precision"], round(s["recall"], 3)
     (0.5, 0.333)
     """
-    true_pairs = predicted_pairs = correct = 0
-    for i, j in combinations(range(len(gold)), 2):
-        same_gold = gold[i] == gold[j]
-        same_pred = predicted[i] is not None and predicted[i] == predicted[j]
-        true_pairs += same_gold
-        predicted_pairs += same_pred
-        correct += same_gold and same_pred
-    precision = correct / predicted_pairs if predicted_pairs else 0.0
-    recall = correct / true_pairs if true_pairs else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "true_pairs": true_pairs,
-        "predicted_pairs": predicted_pairs,
-        "correct_pairs": correct,
-    }
+    return _scores_over(gold, predicted, list(combinations(range(len(gold)), 2)))
 
 
 def locate(record: ArticleAnalysis, quote: str) -> tuple[str | None, str | None, str | None]:
@@ -278,7 +261,7 @@ def _result(
 
 
 def _scores_over(
-    gold: list[str], pred: list[int | None], pairs: list[tuple[int, int]]
+    gold: Sequence[str], pred: Sequence[object | None], pairs: Sequence[tuple[int, int]]
 ) -> dict[str, float | int]:
     true_pairs = sum(gold[i] == gold[j] for i, j in pairs)
     linked = [(i, j) for i, j in pairs if pred[i] is not None and pred[i] == pred[j]]

@@ -57,12 +57,9 @@ def warc_date(value: str | None) -> dt.date | None:
     >>> warc_date("2026-03-02T23:59:01Z"), warc_date("yesterday")
     (datetime.date(2026, 3, 2), None)
     """
-    if not value or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    from sayso.corpus.store import iso_date
+
+    return iso_date(value)
 
 
 def iter_warc(path: str | Path) -> Iterator[InputItem]:

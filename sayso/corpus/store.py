@@ -239,7 +239,12 @@ def add_article(
     return added
 
 
-def _date(value: str | None) -> dt.date | None:
+def iso_date(value: str | None) -> dt.date | None:
+    """The date at the start of an ISO string, or None.
+
+    >>> iso_date("2026-03-02T23:59:01Z"), iso_date("yesterday")
+    (datetime.date(2026, 3, 2), None)
+    """
     if not value or len(value) < 10:
         return None
     try:
@@ -256,7 +261,7 @@ def _insert(
     input_name: str | None,
     outlet: str | None,
 ) -> Added:
-    published = _date(rec.published)
+    published = iso_date(rec.published)
     outlet = outlet or outlet_of(rec.url, rec.source)
     con.execute(
         "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -285,7 +290,7 @@ def _insert(
     statement_date: dict[str, dt.date | None] = {}
     rows: list[list[Any]] = []
     for s in rec.statements:
-        when = _date(s.date) or published
+        when = iso_date(s.date) or published
         statement_date[s.id] = when
         speaker_name = entity_name.get(s.speaker.entity or "", s.speaker.name)
         rows.append(
