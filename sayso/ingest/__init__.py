@@ -110,25 +110,15 @@ def article_from_bytes(
     kind = detect_kind(data, content_type=content_type, filename=filename)
     text = decode_bytes(data, charset=content_type_charset(content_type), is_html=kind == "html")
     if kind == "html":
-        page = extract_html(text, url=url)
-        article = Article(
-            text=page.text,
-            title=page.title,
-            authors=page.authors,
-            published=page.published,
-            source=source if source is not None else page.sitename,
-            url=url,
-        )
+        article = extract_html(text, url=url)
+    elif kind == "markdown":
+        article = extract_markdown(text)
     else:
-        found = extract_markdown(text) if kind == "markdown" else extract_plain(text)
-        article = Article(
-            text=found.text,
-            title=found.title,
-            authors=found.authors,
-            published=found.published,
-            source=source if source is not None else found.source,
-            url=url,
-        )
+        article = extract_plain(text)
+    # What the user named (path, URL, "-") wins over the site name or front-matter source.
+    if source is not None:
+        article.source = source
+    article.url = url
     if not article.text.strip():
         raise InputError(f"no article text left in the {kind} input after removing its markup")
     return article

@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
@@ -28,8 +27,9 @@ import trafilatura
 from lxml import etree
 
 from sayso.errors import InputError
+from sayso.ingest.article import Article
 
-__all__ = ["HtmlArticle", "extract_html"]
+__all__ = ["extract_html"]
 
 # trafilatura logs warnings for every odd page ("empty HTML tree", "parsed tree length").
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -91,18 +91,7 @@ _TITLE_SUFFIX = re.compile(r"^\s*[|\-–—:•·]\s+\S")  # "Headline | Site", 
 _BREAK = "\x00"  # block separator inside the flattened stream (never in decoded text)
 
 
-@dataclass
-class HtmlArticle:
-    """What the HTML extraction found."""
-
-    text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: dt.date | None = None
-    sitename: str | None = None
-
-
-def extract_html(html: str, *, url: str | None = None) -> HtmlArticle:
+def extract_html(html: str, *, url: str | None = None) -> Article:
     """Extract the article body and metadata from an HTML page.
 
     >>> page = ("<html><head><title>Talks stall</title><script>var x='hidden';</script>"
@@ -138,12 +127,12 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlArticle:
     if doc is None:
         title = _fallback_title(html)
     text = _drop_title_heading(text, title)
-    return HtmlArticle(
+    return Article(
         text=text,
         title=title,
         authors=_split_authors(getattr(doc, "author", None)),
         published=_parse_date(getattr(doc, "date", None)),
-        sitename=_clean(getattr(doc, "sitename", None)),
+        source=_clean(getattr(doc, "sitename", None)),  # the site's name
     )
 
 

@@ -27,20 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
-__all__ = ["TextArticle", "extract_markdown", "extract_plain", "looks_like_markdown"]
+from sayso.ingest.article import Article
 
-
-@dataclass
-class TextArticle:
-    """What the Markdown / plain-text reader found."""
-
-    text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: dt.date | None = None
-    source: str | None = None
+__all__ = ["extract_markdown", "extract_plain", "looks_like_markdown"]
 
 
 _FRONT_END = re.compile(r"^(?:---|\.\.\.)\s*$")
@@ -105,7 +95,7 @@ def looks_like_markdown(text: str) -> bool:
     return bool(_ATX.match(head.lstrip("\n").split("\n", 1)[0]) and head.lstrip().startswith("# "))
 
 
-def extract_markdown(text: str) -> TextArticle:
+def extract_markdown(text: str) -> Article:
     """Convert Markdown to plain prose, with title and front matter metadata.
 
     >>> md = ("---\\ntitle: Border talks\\ndate: 2025-03-04\\nauthors: [Jane Roe, John Doe]\\n"
@@ -122,7 +112,7 @@ def extract_markdown(text: str) -> TextArticle:
     """
     meta, body = _front_matter(text)
     title = _meta_str(meta, "title")
-    result = TextArticle(
+    result = Article(
         text="",
         title=title,
         authors=_meta_authors(meta),
@@ -139,7 +129,7 @@ def extract_markdown(text: str) -> TextArticle:
     return result
 
 
-def extract_plain(text: str) -> TextArticle:
+def extract_plain(text: str) -> Article:
     """Take a title (and byline) off the top of plain text; keep the rest exactly as is.
 
     >>> art = extract_plain("Ceasefire talks stall\\n\\nBy Jane Roe\\n\\nThe envoy said so.\\n")
@@ -148,7 +138,7 @@ def extract_plain(text: str) -> TextArticle:
     >>> extract_plain("The envoy said so.\\n\\nThe minister denied it.").title is None
     True
     """
-    result = TextArticle(text=text)
+    result = Article(text=text)
     stripped = text.lstrip()
     first, sep, rest = stripped.partition("\n\n")
     candidate = first.strip()
@@ -264,7 +254,7 @@ def _meta_date(meta: dict[str, str | list[str]]) -> dt.date | None:
 # --- body ----------------------------------------------------------------------------------
 
 
-def _md_blocks(body: str, result: TextArticle) -> list[str]:
+def _md_blocks(body: str, result: Article) -> list[str]:
     blocks: list[str] = []
     para: list[str] = []  # joined with spaces
     items: list[str] = []  # list items, joined with newlines
