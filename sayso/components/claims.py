@@ -25,6 +25,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from sayso.components.entities import EntityIndex
 from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
 from sayso.stance.classify import classify_stance
 
@@ -199,13 +200,10 @@ class _ClaimIndex:
 
 
 def _entity_index(doc: Doc) -> dict[int, str]:
-    """Token index -> entity id, so "Pyongyang" and "North Korea" count as the same word."""
-    index: dict[int, str] = {}
-    for cluster in doc._.sayso_entities or []:
-        for m in cluster.mentions:
-            for i in range(m.start, m.end):
-                index[i] = cluster.id
-    return index
+    """Token index -> entity id, so "Pyongyang" and "North Korea" count as the same word
+    (where mentions overlap, the later entity's)."""
+    index = EntityIndex(doc)
+    return {i: index.clusters[hits[-1][0]].id for i, hits in index.by_token.items()}
 
 
 def _content_words(span: Span, entity_of: dict[int, str]) -> set[str]:

@@ -366,11 +366,12 @@ def _governed_by(date_span: Span, cue: Span) -> bool:
     return False
 
 
-def date_for_span(doc: Doc, span: Span) -> str | None:
+def date_for_span(doc: Doc, span: Span, dates: list[DateValue] | None = None) -> str | None:
     """The ISO date of a date mention in the same sentence as ``span`` (e.g. a speech cue).
 
     A date governed by ``span`` ("said on Thursday") wins; otherwise the nearest date in the
-    sentence; otherwise None. Uses ``doc._.sayso_dates`` (computed if missing).
+    sentence; otherwise None. Looks among ``dates`` when given (e.g. the sentence's dates, for
+    callers asking for many spans), else ``doc._.sayso_dates`` (computed if missing).
 
     >>> import datetime, spacy
     >>> nlp = spacy.blank("en")
@@ -378,7 +379,8 @@ def date_for_span(doc: Doc, span: Span) -> str | None:
     >>> date_for_span(doc, doc[2:3])
     '2026-03-04'
     """
-    dates: list[DateValue] | None = doc._.sayso_dates
+    if dates is None:
+        dates = doc._.sayso_dates
     if dates is None:
         dates = find_dates(doc)
     if not dates:

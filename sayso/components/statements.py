@@ -143,7 +143,8 @@ def _statement_date(
     ]
     if not outside:
         return None
-    governed = date_for_span(doc, cue)  # prefers a date the cue governs ("said on Monday")
+    # Prefers a date the cue governs ("said on Monday").
+    governed = date_for_span(doc, cue, dates=same_sentence)
     if any(d.value == governed for d in outside):
         return governed
     return min(outside, key=lambda d: abs(d.span.start - cue.start)).value
