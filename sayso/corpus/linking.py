@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
+import duckdb
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -55,6 +56,13 @@ _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
 _LEADING_THE = re.compile(r"^(?:the)\s+")
 
 Features = dict[str, float]
+
+#: Tables of the linker's own, beside the store's (none yet: it reads ``claim_features``).
+TABLES: tuple[str, ...] = ()
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the linker's own tables in the store, if any are missing."""
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -167,6 +175,51 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 feats.setdefault(f"w:{lemma}", W_WORD)
         result[claim.id] = feats
     return result
+
+
+def link_claims(
+    con: duckdb.DuckDBPyConnection, features: Mapping[str, Features]
+) -> dict[str, tuple[int, float]]:
+    """For each new claim, the stored corpus claim it joins (by its best member claim), if any.
+
+    The claims of one article are matched against what is stored, not against each other:
+    the article's own analysis already decided they are different claims.
+    """
+    rows_in = [
+        {"claim": cid, "feature": f, "weight": w}
+        for cid, feats in features.items()
+        for f, w in feats.items()
+    ]
+    if not rows_in:
+        return {}
+    rows = con.execute(
+        """
+        WITH q AS (
+            SELECT r.* FROM (SELECT unnest(from_json($1,
+                '[{"claim": "VARCHAR", "feature": "VARCHAR", "weight": "DOUBLE"}]')) AS r)
+        )
+        SELECT q.claim, l.corpus_claim_id, c.feature_weight,
+               sum(q.weight) AS inter,
+               bool_or(starts_with(q.feature, 'w:')) AS shares_word
+        FROM q
+        JOIN claim_features f ON f.feature = q.feature
+        JOIN claims c ON c.article_id = f.article_id AND c.id = f.claim_id
+        JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
+        GROUP BY q.claim, l.corpus_claim_id, f.article_id, f.claim_id, c.feature_weight
+        """,
+        [json.dumps(rows_in)],
+    ).fetchall()
+    weight = {cid: sum(feats.values()) for cid, feats in features.items()}
+    candidates: dict[str, list[tuple[int, float, bool]]] = {}
+    for claim, corpus_id, w_other, inter, word in rows:
+        score = score_from_weights(float(inter), weight[claim], float(w_other))
+        candidates.setdefault(claim, []).append((int(corpus_id), score, bool(word)))
+    links = {}
+    for claim, found in candidates.items():
+        best = best_link(found)
+        if best is not None:
+            links[claim] = best
+    return links
 
 
 def tagging_doc(nlp: Language, text: str) -> Doc:

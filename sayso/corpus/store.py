@@ -27,13 +27,8 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from sayso.corpus import neardup
-from sayso.corpus.linking import (
-    Features,
-    best_link,
-    normalise_name,
-    score_from_weights,
-)
+from sayso.corpus import linking, neardup
+from sayso.corpus.linking import Features, normalise_name
 from sayso.errors import SaysoError
 from sayso.record import ArticleAnalysis
 
@@ -111,6 +106,7 @@ TABLES = (
     "search_terms",
     "search_docs",
     *neardup.TABLES,
+    *linking.TABLES,
     "counted_stances",
 )
 
@@ -134,6 +130,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         con.execute(SCHEMA)
         neardup.ensure_tables(con)
+        linking.ensure_tables(con)
         con.execute(
             "INSERT INTO meta VALUES ('store_version', ?) ON CONFLICT DO NOTHING", [STORE_VERSION]
         )
@@ -338,7 +335,7 @@ def _insert(
     _insert_rows(con, "stances", stance_rows)
     _index_search(con, aid, rec)
     added = Added(aid, stored=True, claims=len(rec.claims))
-    links = _link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims})
+    links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims})
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
     next_id = int(row[0]) + 1 if row else 1
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -415,51 +412,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _link_claims(
-    con: duckdb.DuckDBPyConnection, features: Mapping[str, Features]
-) -> dict[str, tuple[int, float]]:
-    """For each new claim, the stored corpus claim it joins (by its best member claim), if any.
-
-    The claims of one article are matched against what is stored, not against each other:
-    the article's own analysis already decided they are different claims.
-    """
-    rows_in = [
-        {"claim": cid, "feature": f, "weight": w}
-        for cid, feats in features.items()
-        for f, w in feats.items()
-    ]
-    if not rows_in:
-        return {}
-    rows = con.execute(
-        """
-        WITH q AS (
-            SELECT r.* FROM (SELECT unnest(from_json($1,
-                '[{"claim": "VARCHAR", "feature": "VARCHAR", "weight": "DOUBLE"}]')) AS r)
-        )
-        SELECT q.claim, l.corpus_claim_id, c.feature_weight,
-               sum(q.weight) AS inter,
-               bool_or(starts_with(q.feature, 'w:')) AS shares_word
-        FROM q
-        JOIN claim_features f ON f.feature = q.feature
-        JOIN claims c ON c.article_id = f.article_id AND c.id = f.claim_id
-        JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
-        GROUP BY q.claim, l.corpus_claim_id, f.article_id, f.claim_id, c.feature_weight
-        """,
-        [json.dumps(rows_in)],
-    ).fetchall()
-    weight = {cid: sum(feats.values()) for cid, feats in features.items()}
-    candidates: dict[str, list[tuple[int, float, bool]]] = {}
-    for claim, corpus_id, w_other, inter, word in rows:
-        score = score_from_weights(float(inter), weight[claim], float(w_other))
-        candidates.setdefault(claim, []).append((int(corpus_id), score, bool(word)))
-    links = {}
-    for claim, found in candidates.items():
-        best = best_link(found)
-        if best is not None:
-            links[claim] = best
-    return links
 
 
 def search_terms(text: str) -> dict[str, int]:
