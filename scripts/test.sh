@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/install_browser.sh
 .venv/bin/ruff check sayso tests scripts benchmarks
 .venv/bin/ruff format --check sayso tests scripts benchmarks
 .venv/bin/mypy
