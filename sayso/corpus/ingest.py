@@ -1,22 +1,27 @@
 """Reading many inputs into the corpus: files, directories, JSON Lines; idempotent, resumable.
 
-Each article is analysed and then stored in its own transaction, so an ingest stopped at any
-moment (Ctrl-C, ``kill -9``, power loss) leaves only whole articles in the store; running
-the same command again skips every article already stored (same normalised text or same
-URL) and goes on with the rest. An input that cannot be read or analysed is skipped with one
-line on stderr (``sayso: skipped <input>: <reason>``) and the ingest goes on.
+Articles are analysed one by one in the calling thread while a writer thread stores the
+analysed ones (:func:`sayso.corpus.store.add_articles`): whatever has queued up while it
+wrote the previous transaction, up to :data:`BATCH_SIZE` articles, in one transaction. Each
+transaction holds whole articles only, so an ingest stopped at any moment (Ctrl-C,
+``kill -9``, power loss) leaves only whole articles in the store; running the same command
+again skips every article already stored (same normalised text or same URL) and goes on with
+the rest. An input that cannot be read or analysed is skipped with one line on stderr
+(``sayso: skipped <input>: <reason>``) and the ingest goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import duckdb
 from spacy.language import Language
@@ -31,7 +36,7 @@ from sayso.corpus.sources_feed import (
     iter_feed,
 )
 from sayso.corpus.sources_warc import is_warc_file, iter_warc
-from sayso.corpus.store import add_article, article_id, find_existing
+from sayso.corpus.store import Added, Pending, add_articles, article_id, find_existing
 from sayso.errors import InputError, SaysoError
 from sayso.ingest import article_from_bytes, load_source
 from sayso.ingest.article import Article
@@ -40,6 +45,9 @@ from sayso.pipeline import load_pipeline, run_pipeline
 #: File suffixes read as articles when a directory is walked (JSON Lines are read per line).
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+#: Most articles written in one transaction; also how many analysed articles may wait for the
+#: writer (they are small: records and claim features, the spaCy docs are not kept).
+BATCH_SIZE = 32
 
 
 @dataclass
@@ -230,7 +238,7 @@ def ingest_paths(
     """Analyse and store every article under ``paths``; see the module docstring.
 
     ``verbose`` writes ``stored <input> as <article id>`` to ``err`` once each article is
-    committed.
+    committed. ``con`` must not be used by anything else until this returns.
     """
     from rich.console import Console
     from rich.progress import (
@@ -264,63 +272,218 @@ def ingest_paths(
             print(message, file=err, flush=True)
 
     start = time.perf_counter()
+    in_flight: dict[str, int] = {}  # ids and URLs queued for the writer, not yet reported
+
+    def done(task_id: Any) -> None:
+        report.seconds = time.perf_counter() - start
+        bar.update(task_id, advance=1, rate=report.rate)
+
+    def skipped(label: str, message: str) -> None:
+        report.failed += 1
+        report.errors.append(f"{label}: {message}")
+        say(f"sayso: skipped {label}: {message}")
+
+    def collect(task_id: Any, writer: _Writer, *, wait: bool = False) -> None:
+        """Report what the writer has committed (every outcome when ``wait``)."""
+        while True:
+            try:
+                outcome = writer.outbox.get(timeout=0.05) if wait else writer.outbox.get_nowait()
+            except queue.Empty:
+                if wait and writer.is_alive():
+                    continue
+                if wait and not writer.outbox.empty():
+                    continue
+                return
+            item, pending, added, message = outcome
+            for key in _keys(pending):
+                in_flight[key] -= 1
+                if not in_flight[key]:
+                    del in_flight[key]
+            if added is None:
+                skipped(item.label, message or "not stored")
+            elif not added.stored:
+                report.duplicates += 1
+            else:
+                _count(report, added)
+                if verbose:
+                    say(f"stored {item.label} as {added.article_id}")
+            done(task_id)
+
+    writer = _Writer(con)
+    reader = con.cursor()  # the main thread's own connection: `con` belongs to the writer
+    task = bar.add_task("ingest", total=count_items(files), rate=0.0)
+    writer.start()
     try:
         with bar:
-            task = bar.add_task("ingest", total=count_items(files), rate=0.0)
             for item in iter_inputs(files):
+                collect(task, writer)
+                if writer.failure is not None:
+                    break
                 try:
-                    stored = _ingest_one(con, item, nlp, report)
-                    if verbose and stored is not None:
-                        say(f"stored {item.label} as {stored}")
+                    pending = _analyse(reader, item, nlp, in_flight)
                 except SaysoError as exc:
-                    report.failed += 1
-                    report.errors.append(f"{item.label}: {exc}")
-                    say(f"sayso: skipped {item.label}: {exc}")
+                    skipped(item.label, str(exc))
+                    done(task)
+                    continue
                 except (KeyboardInterrupt, duckdb.Error):
                     raise
                 except Exception as exc:  # one bad article must not stop a long ingest
-                    report.failed += 1
-                    message = f"{item.label}: internal error: {type(exc).__name__}: {exc}"
-                    report.errors.append(message)
-                    say(f"sayso: skipped {message}")
-                report.seconds = time.perf_counter() - start
-                bar.update(task, advance=1, rate=report.rate)
+                    skipped(item.label, f"internal error: {type(exc).__name__}: {exc}")
+                    done(task)
+                    continue
+                if pending is None:
+                    report.duplicates += 1
+                    done(task)
+                    continue
+                for key in _keys(pending):
+                    in_flight[key] = in_flight.get(key, 0) + 1
+                writer.put((item, pending))
+            writer.finish()
+            collect(task, writer, wait=True)
     except KeyboardInterrupt:
+        writer.abandon()
+        collect(task, writer)
         report.seconds = time.perf_counter() - start
         say(
             f"sayso: stopped after storing {report.stored} articles; "
             "run the same command again to go on"
         )
         raise
+    finally:
+        writer.abandon()
+        reader.close()
+    if writer.failure is not None:
+        raise writer.failure
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _ingest_one(
-    con: duckdb.DuckDBPyConnection,
-    item: InputItem,
-    nlp: Language,
-    report: IngestReport,
-) -> str | None:
-    """Analyse and store one item; the article id when it was stored, else None."""
-    if item.error is not None or item.article is None:
-        raise InputError(item.error or "nothing to read")
-    article = item.article
-    if not article.text.strip():
-        raise InputError("the article has no text to analyse")
-    if find_existing(con, article_id(article.text), article.url) is not None:
-        report.duplicates += 1
-        return None
-    doc = run_pipeline(nlp, article.text, article.published)
-    record = build_record(doc, article)
-    features = article_claim_features(record, doc)
-    added = add_article(con, record, features, input_name=item.label, outlet=item.outlet)
-    if not added.stored:
-        report.duplicates += 1
-        return None
+def _keys(pending: Pending) -> list[str]:
+    """What identifies an article while it waits to be written: its id, and its URL."""
+    record = pending.record
+    return [article_id(record.text), *([f"url:{record.url}"] if record.url else [])]
+
+
+def _count(report: IngestReport, added: Added) -> None:
     report.stored += 1
     report.near_duplicates += added.duplicate_of is not None
     report.claims += added.claims
     report.new_corpus_claims += added.new_corpus_claims
     report.linked_claims += added.linked_claims
-    return added.article_id
+
+
+def _analyse(
+    reader: duckdb.DuckDBPyConnection,
+    item: InputItem,
+    nlp: Language,
+    in_flight: Mapping[str, int],
+) -> Pending | None:
+    """Analyse one item for the writer; None when it is already stored or queued."""
+    if item.error is not None or item.article is None:
+        raise InputError(item.error or "nothing to read")
+    article = item.article
+    if not article.text.strip():
+        raise InputError("the article has no text to analyse")
+    aid = article_id(article.text)
+    if aid in in_flight or (article.url and f"url:{article.url}" in in_flight):
+        return None
+    if find_existing(reader, aid, article.url) is not None:
+        return None
+    doc = run_pipeline(nlp, article.text, article.published)
+    record = build_record(doc, article)
+    features = article_claim_features(record, doc)
+    return Pending(record, features, input_name=item.label, outlet=item.outlet)
+
+
+#: What the writer reports per article: the input, what was queued, the result (None when
+#: it could not be stored) and, then, why.
+_Outcome = tuple[InputItem, Pending, Added | None, str | None]
+
+
+class _Writer(threading.Thread):
+    """Stores analysed articles in order, a batch per transaction, beside the analysis.
+
+    DuckDB releases the GIL while it runs a statement, so writing overlaps the analysis of
+    the next articles. A batch is whatever has queued up (at most :data:`BATCH_SIZE`): when
+    writing keeps up, each article gets its own transaction; when it falls behind, batches
+    grow and the commits get fewer.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(name="sayso-corpus-writer", daemon=True)
+        self.con = con
+        self.inbox: queue.Queue[tuple[InputItem, Pending] | None] = queue.Queue(BATCH_SIZE)
+        self.outbox: queue.Queue[_Outcome] = queue.Queue()
+        self.failure: BaseException | None = None  # a store error: the ingest stops
+        self._stop_now = threading.Event()
+
+    def put(self, entry: tuple[InputItem, Pending]) -> None:
+        """Queue an analysed article (waits while the queue is full and the writer alive)."""
+        while self.is_alive():
+            try:
+                self.inbox.put(entry, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """No more articles: write what is queued, then stop."""
+        while self.is_alive():
+            try:
+                self.inbox.put(None, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def abandon(self) -> None:
+        """Stop after the transaction under way (committed or rolled back); drop the queue."""
+        self._stop_now.set()
+        while True:
+            try:
+                self.inbox.get_nowait()
+            except queue.Empty:
+                break
+        if self.is_alive():
+            self.inbox.put(None)
+            self.join()
+
+    def run(self) -> None:
+        """Write batches until :meth:`finish` or :meth:`abandon`."""
+        try:
+            while not self._stop_now.is_set():
+                entry = self.inbox.get()
+                if entry is None:
+                    return
+                batch = [entry]
+                last = False
+                while len(batch) < BATCH_SIZE:
+                    try:
+                        more = self.inbox.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        last = True
+                        break
+                    batch.append(more)
+                if self._stop_now.is_set() or not self._write(batch) or last:
+                    return
+        except BaseException as exc:  # reported to the main thread, which raises it
+            self.failure = exc
+
+    def _write(self, batch: list[tuple[InputItem, Pending]]) -> bool:
+        """Write one batch; on an error, each article alone, so one bad article is skipped."""
+        try:
+            results = add_articles(self.con, [pending for _, pending in batch])
+        except Exception as exc:
+            if len(batch) > 1:
+                return all(self._write([entry]) for entry in batch)
+            if isinstance(exc, duckdb.Error):
+                self.failure = exc
+                return False
+            item, pending = batch[0]
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            self.outbox.put((item, pending, None, message))
+            return True
+        for (item, pending), added in zip(batch, results, strict=True):
+            self.outbox.put((item, pending, added, None))
+        return True

@@ -1,8 +1,8 @@
 """The corpus store: one embedded DuckDB file, its schema, writes and queries.
 
-Every article is written in one transaction (:func:`add_article`), so the file is always a
-set of whole articles: an ingest that is killed leaves no half-stored article behind, and the
-next run finds the article missing and analyses it again.
+Articles are written in transactions of one or more whole articles (:func:`add_articles`),
+so the file is always a set of whole articles: an ingest that is killed leaves no half-stored
+article behind, and the next run finds the missing articles and analyses them again.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "c.duckdb")
@@ -208,6 +208,16 @@ class Added:
     duplicate_of: str | None = None  # the original, when this article is a near-duplicate
 
 
+@dataclass
+class Pending:
+    """One analysed article waiting to be written by :func:`add_articles`."""
+
+    record: ArticleAnalysis
+    features: Mapping[str, Features]
+    input_name: str | None = None
+    outlet: str | None = None
+
+
 def add_article(
     con: duckdb.DuckDBPyConnection,
     record: ArticleAnalysis,
@@ -220,20 +230,37 @@ def add_article(
 
     Nothing is written when the same text or URL is already stored.
     """
-    aid = article_id(record.text)
+    return add_articles(con, [Pending(record, features, input_name, outlet)])[0]
+
+
+def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> list[Added]:
+    """Store several analysed articles, in order, in one transaction; one result each.
+
+    Each article is written and its claims linked before the next, so later articles see
+    (and link to) the earlier ones, as if each had its own transaction; an article whose
+    text or URL is already stored, or earlier in ``items``, is not written. One commit per
+    batch saves its cost (~2 ms) per article. On any error nothing of the batch is kept.
+    """
+    if not items:
+        return []
+    out: list[Added] = []
     con.begin()
     try:
-        if find_existing(con, aid, record.url) is not None:
-            con.rollback()
-            return Added(aid, stored=False)
-        added = _insert(con, aid, record, features, input_name, outlet)
-        match = neardup.check_and_remember(con, aid, record.text)
-        added.duplicate_of = match.original if match else None
+        for item in items:
+            record = item.record
+            aid = article_id(record.text)
+            if find_existing(con, aid, record.url) is not None:
+                out.append(Added(aid, stored=False))
+                continue
+            added = _insert(con, aid, record, item.features, item.input_name, item.outlet)
+            match = neardup.check_and_remember(con, aid, record.text)
+            added.duplicate_of = match.original if match else None
+            out.append(added)
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return added
+    return out
 
 
 def iso_date(value: str | None) -> dt.date | None:
