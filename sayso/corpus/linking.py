@@ -8,83 +8,205 @@ author stance):
 - ``n:<value>`` a number (a quantity's value, or a numeral) (weight :data:`W_NUMBER`);
 - ``w:<lemma>`` a content word: noun, verb, adjective, adverb or proper noun outside an
   entity or date mention, lower-cased lemma, minus stop words, speech verbs and stance cue words
-  (weight :data:`W_WORD`).
+  (weight :data:`W_WORD`). Words of one :data:`PREDICATE_CLASSES` row are one feature, named
+  after the row's first word ("delivered", "sent", "transferred" are all ``w:supply``).
 
-Two claims ``A`` and ``B`` are compared by the weighted Jaccard index ``J = w(A∩B) /
-w(A∪B)`` and the weighted overlap coefficient ``O = w(A∩B) / min(w(A), w(B))``; their score is
-``(J + O) / 2``. A new claim joins the corpus claim holding its best-scoring member claim
-when that score is at least :data:`LINK_THRESHOLD` and the two share at least one content
-word (entities alone, e.g. "Kherson", never link two claims); otherwise it starts a new
-corpus claim. Matching is single-link (best member), deterministic, and incremental: a new
-article's claims are compared with the claims already stored, not with each other (the
-article's own analysis already decided they differ). Being incremental, the grouping can
-depend on the ingest order (single-link chains form as claims arrive).
+**Corpus claims as a whole.** A corpus claim is represented by the *centroid* of its
+members: feature ``f`` weighs ``share(f) * weight(f) * idf(f)``, where ``share`` is the
+fraction of its member claims that have ``f`` and ``idf(f) = max(0, ln((N + 1) / (df + 0.5)))``
+over the ``N`` stored article claims (``df`` of them have ``f``). Words that every claim of a
+story shares (its main actors, "drone" in a drone war) so weigh little, and a corpus claim's
+core words (the ones most members repeat) weigh most. A new claim (weights ``weight(f) *
+idf(f)``) is scored against each corpus claim that shares a content word with it by the
+cosine of the two vectors, and joins the best one when the score is at least
+:data:`LINK_THRESHOLD`; otherwise it starts a new corpus claim.
 
->>> a = {"w:strike": 1.0, "w:depot": 1.0, "e:kherson": 2.0}
->>> b = {"w:strike": 1.0, "w:depot": 1.0, "w:fuel": 1.0, "e:kherson": 2.0}
+**Embeddings (optional).** With the ``embeddings`` extra (:mod:`sayso.corpus.embeddings`)
+each claim also has a unit vector of its evidence, a corpus claim the sum of its members'
+vectors, and the score is ``EMBEDDING_WEIGHT * cosine(vectors) + (1 - EMBEDDING_WEIGHT) *
+lexical`` against :data:`EMBEDDING_THRESHOLD`. Candidates are still only the corpus claims
+sharing a content word, so the cost of a new article grows with those candidates, not with
+the corpus. Without the extra (or for stored claims without a vector) the lexical score is
+used alone; :func:`linking_method` says which.
+
+**Incremental.** The claims of an article are linked in their order, each against the stored
+corpus claims *and* the corpus claims the article's earlier claims started or joined (two
+claims of one article may be one corpus claim when the article analysis split them). The
+centroids live in the linker's own tables (:data:`TABLES`), updated in the article's
+transaction, so linking never re-reads a corpus claim's members. Being incremental, the
+grouping can depend on the ingest order.
+
+>>> a = {"w:strike": 1.0, "w:depot": 1.0, "e:kherson": 1.0}
+>>> b = {"w:strike": 1.0, "w:depot": 1.0, "w:fuel": 1.0, "e:kherson": 1.0}
 >>> round(similarity(a, b), 3)
-0.9
->>> round(similarity(a, {"e:kherson": 2.0, "w:shell": 1.0, "w:school": 1.0}), 3)
-0.417
+0.866
+>>> round(similarity(a, {"e:kherson": 1.0, "w:shell": 1.0, "w:school": 1.0}), 3)
+0.333
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import duckdb
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from sayso.corpus import embeddings
 from sayso.record import ArticleAnalysis, Claim
 
 W_WORD = 1.0
-W_ENTITY = 2.0
+#: Entities weigh as much as words: the IDF already makes a story's main actors light.
+W_ENTITY = 1.0
 W_NUMBER = 1.5
-#: The score ``(J + O) / 2`` from which a claim joins an existing corpus claim.
-LINK_THRESHOLD = 0.45
+#: The lexical cosine from which a claim joins an existing corpus claim.
+LINK_THRESHOLD = 0.12
+#: With embeddings: the weight of the embedding cosine in the combined score ...
+EMBEDDING_WEIGHT = 0.5
+#: ... and the combined score from which a claim joins an existing corpus claim.
+EMBEDDING_THRESHOLD = 0.3
+
+#: Words that name one predicate (or one kind of thing) in news reports; each row is one
+#: feature, named after its first word. General English, not one story's words.
+PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("supply", "deliver", "send", "transfer", "provide", "ship", "arm", "give", "hand"),
+    ("capture", "seize", "take", "overrun", "control", "hold", "occupy"),
+    ("strike", "hit", "attack", "target", "bomb", "shell"),
+    ("train", "instruct", "teach", "drill"),
+    ("lorry", "truck", "vehicle", "convoy"),
+    ("talk", "negotiation", "negotiate", "meeting", "meet"),
+    ("kill", "slay"),
+    ("withdraw", "retreat", "pull"),
+    ("manufacture", "produce", "make", "build"),
+)
 
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
 _LEADING_THE = re.compile(r"^(?:the)\s+")
+_CLASS_OF = {word: row[0] for row in PREDICATE_CLASSES for word in row}
 
 Features = dict[str, float]
 
-#: Tables of the linker's own, beside the store's (none yet: it reads ``claim_features``).
-TABLES: tuple[str, ...] = ()
+
+class ClaimFeatures(dict[str, float]):
+    """A claim's features, with the embedding of its evidence when the extra is installed.
+
+    A plain ``dict`` of feature weights (what the store writes to ``claim_features``); the
+    vector rides along to :func:`link_claims` without a column of its own in the store.
+    """
+
+    vector: list[float] | None = None
+
+
+#: Tables of the linker's own, beside the store's.
+TABLES: tuple[str, ...] = ("link_centroids", "link_centroid_features", "link_feature_df")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS link_centroids (
+    corpus_claim_id INTEGER PRIMARY KEY,
+    members INTEGER,                 -- article claims linked to it
+    vector_members INTEGER,          -- of which with an embedding
+    vector FLOAT[]                   -- sum of their embeddings (NULL: none)
+);
+CREATE TABLE IF NOT EXISTS link_centroid_features (
+    corpus_claim_id INTEGER, feature VARCHAR,
+    n INTEGER,                       -- members with the feature
+    PRIMARY KEY (corpus_claim_id, feature)
+);
+CREATE TABLE IF NOT EXISTS link_feature_df (
+    feature VARCHAR PRIMARY KEY,
+    n INTEGER                        -- stored article claims with the feature
+);
+"""
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the linker's own tables in the store, if any are missing."""
+    """Create the linker's tables; fill them from ``claim_features`` for an older store."""
+    con.execute(_SCHEMA)
+    row = con.execute("SELECT count(*) FROM link_centroids").fetchone()
+    if row is not None and row[0] == 0 and _has_links(con):
+        rebuild_tables(con)
+
+
+def _has_links(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        row = con.execute("SELECT count(*) FROM claim_links").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] > 0
+
+
+def rebuild_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the centroid tables from ``claim_features`` and ``claim_links``.
+
+    Vectors are not stored per article claim, so a rebuilt store has none (lexical linking
+    for what is already stored).
+    """
+    con.execute("DELETE FROM link_centroids")
+    con.execute("DELETE FROM link_centroid_features")
+    con.execute("DELETE FROM link_feature_df")
+    con.execute(
+        """
+        INSERT INTO link_centroids
+        SELECT corpus_claim_id, count(*), 0, NULL FROM claim_links GROUP BY 1
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO link_centroid_features
+        SELECT l.corpus_claim_id, f.feature, count(*) FROM claim_features f
+        JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
+        GROUP BY 1, 2
+        """
+    )
+    con.execute(
+        "INSERT INTO link_feature_df SELECT feature, count(*) FROM claim_features GROUP BY 1"
+    )
+
+
+def linking_method() -> str:
+    """How new claims are linked in this process: ``embeddings+lexical`` or ``lexical``."""
+    return embeddings.method()
+
+
+def feature_kind_weight(feature: str) -> float:
+    """The weight of a feature by its kind (``e:``, ``n:``, ``w:``).
+
+    >>> feature_kind_weight("e:velmora"), feature_kind_weight("n:12"), feature_kind_weight("w:dam")
+    (1.0, 1.5, 1.0)
+    """
+    if feature.startswith("e:"):
+        return W_ENTITY
+    if feature.startswith("n:"):
+        return W_NUMBER
+    return W_WORD
+
+
+def idf(df: int, total: int) -> float:
+    """Inverse document frequency of a feature ``df`` of ``total`` stored claims have.
+
+    >>> round(idf(1, 10), 2), round(idf(10, 10), 2)
+    (1.99, 0.05)
+    """
+    return max(0.0, math.log((total + 1) / (df + 0.5)))
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """``(J + O) / 2``: weighted Jaccard and weighted overlap coefficient of two feature sets."""
-    wa, wb = sum(a.values()), sum(b.values())
-    if not wa or not wb:
-        return 0.0
-    inter = sum(w for f, w in a.items() if f in b)
-    return score_from_weights(inter, wa, wb)
-
-
-def score_from_weights(inter: float, wa: float, wb: float) -> float:
-    """The link score from the shared weight and the two total weights.
-
-    >>> round(score_from_weights(2.0, 4.0, 4.0), 4)
-    0.4167
-    """
-    if inter <= 0 or wa <= 0 or wb <= 0:
-        return 0.0
-    jaccard = inter / (wa + wb - inter)
-    overlap = inter / min(wa, wb)
-    return (jaccard + overlap) / 2
+    """Cosine of two weighted feature sets (no IDF: for comparing two claims by hand)."""
+    dot = sum(w * b[f] for f, w in a.items() if f in b)
+    na = math.sqrt(sum(w * w for w in a.values()))
+    nb = math.sqrt(sum(w * w for w in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
 
 
 def normalise_name(name: str) -> str:
@@ -131,8 +253,21 @@ def claim_evidence_spans(record: ArticleAnalysis, claim: Claim) -> list[tuple[in
     return spans
 
 
+def predicate_class(lemma: str) -> str:
+    """The feature word of a lemma: its :data:`PREDICATE_CLASSES` row's first word, or itself.
+
+    >>> predicate_class("deliver"), predicate_class("seize"), predicate_class("dam")
+    ('supply', 'capture', 'dam')
+    """
+    return _CLASS_OF.get(lemma, lemma)
+
+
 def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Features]:
-    """Features of each claim in ``record``, read from ``doc`` (a parse of ``record.text``)."""
+    """Features of each claim in ``record``, read from ``doc`` (a parse of ``record.text``).
+
+    Each value is a :class:`ClaimFeatures`; with the embeddings extra it carries the vector of
+    the claim's evidence.
+    """
     if doc.text != record.text:
         raise ValueError("the doc is not a parse of the record's text")
     excluded = excluded_lemmas()
@@ -148,9 +283,12 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
         mention = doc.char_span(date.span[0], date.span[1], alignment_mode="expand")
         date_tokens.update(token.i for token in mention or [])
     result: dict[str, Features] = {}
+    evidence: list[list[str]] = []
     for claim in record.claims:
-        feats: Features = {}
-        for start, end in claim_evidence_spans(record, claim):
+        feats = ClaimFeatures()
+        spans = claim_evidence_spans(record, claim)
+        evidence.append([record.text[start:end] for start, end in spans])
+        for start, end in spans:
             for q in record.quantities:
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
                     feats[f"n:{_number(q.value)}"] = W_NUMBER
@@ -172,54 +310,231 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
-                feats.setdefault(f"w:{lemma}", W_WORD)
+                feats.setdefault(f"w:{predicate_class(lemma)}", W_WORD)
         result[claim.id] = feats
+    vectors = embeddings.embed_claims(evidence) if record.claims else None
+    if vectors is not None:
+        for claim, vector in zip(record.claims, vectors, strict=True):
+            result[claim.id].vector = vector  # type: ignore[attr-defined]
     return result
+
+
+@dataclass
+class _Centroid:
+    """A corpus claim as the linker sees it: member counts per feature, summed vector."""
+
+    members: int = 0
+    features: dict[str, int] = field(default_factory=dict)
+    vector_members: int = 0
+    vector: list[float] | None = None
+
+    def add(self, feats: Mapping[str, float], vector: Sequence[float] | None) -> None:
+        self.members += 1
+        for f in feats:
+            self.features[f] = self.features.get(f, 0) + 1
+        if vector is not None and len(vector):
+            self.vector_members += 1
+            if self.vector is None:
+                self.vector = [float(x) for x in vector]
+            else:
+                self.vector = [a + float(b) for a, b in zip(self.vector, vector, strict=True)]
+
+
+def centroid_score(
+    feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
+) -> float:
+    """Cosine of a claim's IDF-weighted features and a corpus claim's IDF-weighted centroid."""
+    q = {f: w * idf(df.get(f, 0), total) for f, w in feats.items()}
+    c = {
+        f: n / centroid.members * feature_kind_weight(f) * idf(df.get(f, 0), total)
+        for f, n in centroid.features.items()
+    }
+    dot = sum(w * c[f] for f, w in q.items() if f in c)
+    nq = math.sqrt(sum(w * w for w in q.values()))
+    nc = math.sqrt(sum(w * w for w in c.values()))
+    return dot / (nq * nc) if nq and nc else 0.0
+
+
+def link_score(
+    feats: Mapping[str, float],
+    vector: Sequence[float] | None,
+    centroid: _Centroid,
+    df: Mapping[str, int],
+    total: int,
+) -> tuple[float, float]:
+    """``(score, threshold)`` of a claim against a corpus claim.
+
+    The lexical cosine against :data:`LINK_THRESHOLD`; when both sides have an embedding,
+    the weighted mean with the embedding cosine against :data:`EMBEDDING_THRESHOLD`.
+    """
+    lexical = centroid_score(feats, centroid, df, total)
+    if vector is None or not len(vector) or centroid.vector is None:
+        return lexical, LINK_THRESHOLD
+    semantic = embeddings.cosine(vector, centroid.vector)
+    return EMBEDDING_WEIGHT * semantic + (1 - EMBEDDING_WEIGHT) * lexical, EMBEDDING_THRESHOLD
 
 
 def link_claims(
     con: duckdb.DuckDBPyConnection, features: Mapping[str, Features]
 ) -> dict[str, tuple[int, float]]:
-    """For each new claim, the stored corpus claim it joins (by its best member claim), if any.
+    """For each claim of a new article, the corpus claim it joins (id, score), if any.
 
-    The claims of one article are matched against what is stored, not against each other:
-    the article's own analysis already decided they are different claims.
+    Claims are taken in order; each is compared with the stored corpus claims sharing a
+    content word with it and with those the article's earlier claims started or joined. A
+    claim that joins none is left out of the result, and the store gives it a new corpus claim
+    with the next free id (``max(id) + 1``, in the article's claim order), the id this function
+    already counted on for later claims of the same article. The linker's tables are updated
+    for every claim.
     """
-    rows_in = [
-        {"claim": cid, "feature": f, "weight": w}
-        for cid, feats in features.items()
-        for f, w in feats.items()
-    ]
-    if not rows_in:
+    if not features:
+        return {}
+    all_features = sorted({f for feats in features.values() for f in feats})
+    total, df = _read_df(con, all_features)
+    centroids = _read_candidates(con, [f for f in all_features if f.startswith("w:")], df)
+    row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
+    next_id = (int(row[0]) if row else 0) + 1
+    stored = set(centroids)
+    links: dict[str, tuple[int, float]] = {}
+    assigned: list[tuple[int, Mapping[str, float], list[float] | None]] = []
+    for claim, feats in features.items():
+        vector = getattr(feats, "vector", None)
+        words = {f for f in feats if f.startswith("w:")}
+        best: tuple[int, float] | None = None
+        for cid in sorted(centroids):
+            centroid = centroids[cid]
+            if not words & centroid.features.keys():
+                continue  # entities alone ("Kherson") never link two claims
+            score, threshold = link_score(feats, vector, centroid, df, total)
+            if score >= threshold and (best is None or score > best[1]):
+                best = (cid, score)
+        if best is None:
+            cid = next_id
+            next_id += 1
+            centroids[cid] = _Centroid()
+        else:
+            cid = best[0]
+            links[claim] = best
+        centroids[cid].add(feats, vector)
+        assigned.append((cid, feats, vector))
+        # The article's own claims count in the IDF of its later claims, as stored ones do.
+        total += 1
+        for f in feats:
+            df[f] = df.get(f, 0) + 1
+    _write(con, centroids, stored, assigned)
+    return links
+
+
+def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> tuple[int, dict[str, int]]:
+    row = con.execute("SELECT coalesce(sum(members), 0) FROM link_centroids").fetchone()
+    total = int(row[0]) if row else 0
+    rows = con.execute(
+        "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [feats]
+    ).fetchall()
+    return total, {str(f): int(n) for f, n in rows}
+
+
+def _read_candidates(
+    con: duckdb.DuckDBPyConnection, words: list[str], df: dict[str, int]
+) -> dict[int, _Centroid]:
+    """The stored corpus claims sharing a content word, with all their features' counts
+    (and the document frequencies of those features, added to ``df``)."""
+    if not words:
         return {}
     rows = con.execute(
         """
-        WITH q AS (
-            SELECT r.* FROM (SELECT unnest(from_json($1,
-                '[{"claim": "VARCHAR", "feature": "VARCHAR", "weight": "DOUBLE"}]')) AS r)
+        WITH cand AS (
+            SELECT DISTINCT corpus_claim_id FROM link_centroid_features
+            WHERE feature IN (SELECT unnest($1))
         )
-        SELECT q.claim, l.corpus_claim_id, c.feature_weight,
-               sum(q.weight) AS inter,
-               bool_or(starts_with(q.feature, 'w:')) AS shares_word
-        FROM q
-        JOIN claim_features f ON f.feature = q.feature
-        JOIN claims c ON c.article_id = f.article_id AND c.id = f.claim_id
-        JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
-        GROUP BY q.claim, l.corpus_claim_id, f.article_id, f.claim_id, c.feature_weight
+        SELECT c.corpus_claim_id, c.members, c.vector_members, c.vector,
+               list(f.feature), list(f.n), list(coalesce(d.n, 0))
+        FROM cand
+        JOIN link_centroids c USING (corpus_claim_id)
+        JOIN link_centroid_features f USING (corpus_claim_id)
+        LEFT JOIN link_feature_df d ON d.feature = f.feature
+        GROUP BY ALL
         """,
-        [json.dumps(rows_in)],
+        [words],
     ).fetchall()
-    weight = {cid: sum(feats.values()) for cid, feats in features.items()}
-    candidates: dict[str, list[tuple[int, float, bool]]] = {}
-    for claim, corpus_id, w_other, inter, word in rows:
-        score = score_from_weights(float(inter), weight[claim], float(w_other))
-        candidates.setdefault(claim, []).append((int(corpus_id), score, bool(word)))
-    links = {}
-    for claim, found in candidates.items():
-        best = best_link(found)
-        if best is not None:
-            links[claim] = best
-    return links
+    centroids: dict[int, _Centroid] = {}
+    for cid, members, vector_members, vector, names, counts, dfs in rows:
+        df.update(zip(map(str, names), map(int, dfs), strict=True))
+        centroids[int(cid)] = _Centroid(
+            members=int(members),
+            features={str(f): int(n) for f, n in zip(names, counts, strict=True)},
+            vector_members=int(vector_members),
+            vector=[float(x) for x in vector] if vector is not None else None,
+        )
+    return centroids
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    centroids: Mapping[int, _Centroid],
+    stored: set[int],
+    assigned: Sequence[tuple[int, Mapping[str, float], list[float] | None]],
+) -> None:
+    """Write the touched centroids back (replace their rows) and count the new features."""
+    touched = sorted({cid for cid, _, _ in assigned})
+    old = [cid for cid in touched if cid in stored]
+    if old:
+        con.execute(
+            "DELETE FROM link_centroid_features WHERE corpus_claim_id IN (SELECT unnest($1))",
+            [old],
+        )
+        con.execute(
+            "DELETE FROM link_centroids WHERE corpus_claim_id IN (SELECT unnest($1))", [old]
+        )
+    _insert_json(
+        con,
+        "link_centroids",
+        [
+            {
+                "corpus_claim_id": cid,
+                "members": centroids[cid].members,
+                "vector_members": centroids[cid].vector_members,
+                "vector": centroids[cid].vector,
+            }
+            for cid in touched
+        ],
+        '{"corpus_claim_id": "INTEGER", "members": "INTEGER", "vector_members": "INTEGER", '
+        '"vector": "FLOAT[]"}',
+    )
+    _insert_json(
+        con,
+        "link_centroid_features",
+        [
+            {"corpus_claim_id": cid, "feature": f, "n": n}
+            for cid in touched
+            for f, n in sorted(centroids[cid].features.items())
+        ],
+        '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER"}',
+    )
+    counts: dict[str, int] = {}
+    for _, feats, _ in assigned:
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+    if counts:
+        con.execute(
+            """
+            INSERT INTO link_feature_df
+            SELECT r.feature, r.n FROM (SELECT unnest(from_json($1,
+                '[{"feature": "VARCHAR", "n": "INTEGER"}]')) AS r)
+            ON CONFLICT (feature) DO UPDATE SET n = link_feature_df.n + excluded.n
+            """,
+            [json.dumps([{"feature": f, "n": n} for f, n in sorted(counts.items())])],
+        )
+
+
+def _insert_json(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], structure: str
+) -> None:
+    if rows:
+        con.execute(
+            f"INSERT INTO {table} SELECT r.* FROM (SELECT unnest(from_json($1, "
+            f"'[{structure}]')) AS r)",
+            [json.dumps(rows)],
+        )
 
 
 def tagging_doc(nlp: Language, text: str) -> Doc:
@@ -228,25 +543,6 @@ def tagging_doc(nlp: Language, text: str) -> Doc:
     wanted = [name for name in nlp.pipe_names if name in tagging]
     with nlp.select_pipes(enable=wanted):
         return nlp(text)
-
-
-def best_link(candidates: Iterable[tuple[int, float, bool]]) -> tuple[int, float] | None:
-    """Pick the corpus claim to join from ``(corpus_claim_id, score, shares_word)`` rows.
-
-    Highest score wins; ties go to the older (smaller) id, so linking is deterministic.
-
-    >>> best_link([(3, 0.6, True), (1, 0.6, True), (2, 0.9, False)])
-    (1, 0.6)
-    >>> best_link([(2, 0.3, True)]) is None
-    True
-    """
-    best: tuple[int, float] | None = None
-    for cid, score, shares_word in candidates:
-        if not shares_word or score < LINK_THRESHOLD:
-            continue
-        if best is None or score > best[1] or (score == best[1] and cid < best[0]):
-            best = (cid, score)
-    return best
 
 
 def _parse_number(text: str) -> float | None:
