@@ -39,6 +39,7 @@ from typing import Any
 
 from sayso.corpus.api import Corpus
 from sayso.corpus.ingest import ARTICLE_SUFFIXES
+from sayso.corpus.linking import linking_method
 from sayso.errors import SaysoError
 from sayso.record import ArticleAnalysis
 
@@ -229,6 +230,8 @@ def _result(
     ]
     return {
         "directory": str(directory),
+        # "lexical" when the embeddings extra is not installed (or SAYSO_EMBEDDINGS=0).
+        "linking_method": linking_method(),
         "articles": len(files),
         "articles_stored": stored,
         "articles_failed": failed,

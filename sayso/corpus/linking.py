@@ -69,31 +69,46 @@ W_WORD = 1.0
 W_ENTITY = 1.0
 W_NUMBER = 1.5
 #: The lexical cosine from which a claim joins an existing corpus claim.
-LINK_THRESHOLD = 0.12
+LINK_THRESHOLD = 0.15
 #: With embeddings: the weight of the embedding cosine in the combined score ...
 EMBEDDING_WEIGHT = 0.5
 #: ... and the combined score from which a claim joins an existing corpus claim.
-EMBEDDING_THRESHOLD = 0.3
+EMBEDDING_THRESHOLD = 0.35
 
-#: Words that name one predicate (or one kind of thing) in news reports; each row is one
-#: feature, named after its first word. General English, not one story's words.
+#: The score recorded for a claim with no content word of its own, which joins the corpus claim
+#: of the article's preceding claim.
+INHERITED_SCORE = 0.0
+
+#: Verbs that name one predicate in news reports; each row is one feature, named after its
+#: first word. General English, not one story's words. Only verbs are mapped ("attack drones"
+#: is not a strike).
 PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = (
     ("supply", "deliver", "send", "transfer", "provide", "ship", "arm", "give", "hand"),
     ("capture", "seize", "take", "overrun", "control", "hold", "occupy"),
     ("strike", "hit", "attack", "target", "bomb", "shell"),
     ("train", "instruct", "teach", "drill"),
-    ("lorry", "truck", "vehicle", "convoy"),
-    ("talk", "negotiation", "negotiate", "meeting", "meet"),
+    ("talk", "negotiate", "meet"),
     ("kill", "slay"),
-    ("withdraw", "retreat", "pull"),
+    ("withdraw", "retreat"),
     ("manufacture", "produce", "make", "build"),
+)
+#: Nouns that name one kind of thing or event, mapped the same way.
+NOUN_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("lorry", "truck", "vehicle", "convoy"),
+    ("talk", "negotiation", "meeting"),
+    ("strike", "attack", "bombing", "shelling"),
+    ("capture", "seizure", "takeover"),
+    ("supply", "delivery", "transfer", "shipment"),
 )
 
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
 _LEADING_THE = re.compile(r"^(?:the)\s+")
-_CLASS_OF = {word: row[0] for row in PREDICATE_CLASSES for word in row}
+_CLASS_OF = {
+    "VERB": {word: row[0] for row in PREDICATE_CLASSES for word in row},
+    "NOUN": {word: row[0] for row in NOUN_CLASSES for word in row},
+}
 
 Features = dict[str, float]
 
@@ -253,13 +268,16 @@ def claim_evidence_spans(record: ArticleAnalysis, claim: Claim) -> list[tuple[in
     return spans
 
 
-def predicate_class(lemma: str) -> str:
-    """The feature word of a lemma: its :data:`PREDICATE_CLASSES` row's first word, or itself.
+def predicate_class(lemma: str, pos: str = "VERB") -> str:
+    """The feature word of a lemma: the first word of its class row for its part of speech
+    (:data:`PREDICATE_CLASSES` for verbs, :data:`NOUN_CLASSES` for nouns), or itself.
 
-    >>> predicate_class("deliver"), predicate_class("seize"), predicate_class("dam")
+    >>> predicate_class("deliver"), predicate_class("seize"), predicate_class("dam", "NOUN")
     ('supply', 'capture', 'dam')
+    >>> predicate_class("attack", "ADJ"), predicate_class("convoy", "NOUN")
+    ('attack', 'lorry')
     """
-    return _CLASS_OF.get(lemma, lemma)
+    return _CLASS_OF.get(pos, {}).get(lemma, lemma)
 
 
 def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Features]:
@@ -310,7 +328,7 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
-                feats.setdefault(f"w:{predicate_class(lemma)}", W_WORD)
+                feats.setdefault(f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
         result[claim.id] = feats
     vectors = embeddings.embed_claims(evidence) if record.claims else None
     if vectors is not None:
@@ -381,7 +399,10 @@ def link_claims(
 
     Claims are taken in order; each is compared with the stored corpus claims sharing a
     content word with it and with those the article's earlier claims started or joined. A
-    claim that joins none is left out of the result, and the store gives it a new corpus claim
+    claim with no content word of its own (a reaction that only points at a claim: "the
+    report confirmed what Daskia had said") joins the corpus claim of the article's preceding
+    claim, with the score :data:`INHERITED_SCORE`. A claim that joins none is left out of the
+    result, and the store gives it a new corpus claim
     with the next free id (``max(id) + 1``, in the article's claim order), the id this function
     already counted on for later claims of the same article. The linker's tables are updated
     for every claim.
@@ -400,7 +421,11 @@ def link_claims(
         vector = getattr(feats, "vector", None)
         words = {f for f in feats if f.startswith("w:")}
         best: tuple[int, float] | None = None
-        for cid in sorted(centroids):
+        if not words and assigned:
+            # Nothing of its own to compare ("the report confirmed what Daskia had said"):
+            # a reaction to the claim the article was just reporting on.
+            best = (assigned[-1][0], INHERITED_SCORE)
+        for cid in sorted(centroids) if best is None else ():
             centroid = centroids[cid]
             if not words & centroid.features.keys():
                 continue  # entities alone ("Kherson") never link two claims
