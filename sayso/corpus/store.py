@@ -236,31 +236,68 @@ def add_article(
 def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> list[Added]:
     """Store several analysed articles, in order, in one transaction; one result each.
 
-    Each article is written and its claims linked before the next, so later articles see
-    (and link to) the earlier ones, as if each had its own transaction; an article whose
-    text or URL is already stored, or earlier in ``items``, is not written. One commit per
-    batch saves its cost (~2 ms) per article. On any error nothing of the batch is kept.
+    Each article's claims are linked before the next article's, so later articles link to
+    earlier ones exactly as if each had its own transaction: while a batch is written,
+    :func:`sayso.corpus.linking.link_claims` sees the earlier articles' ``claims``,
+    ``claim_features``, ``corpus_claims`` and ``claim_links`` (and the linker's and near-
+    duplicate detection's own tables). Their other rows (``articles``, ``entities``,
+    ``statements``, ``stances``, the search index) are written at the end of the batch, one
+    statement per table, which is what makes a batch cheaper than its articles one by one.
+    An article whose text or URL is already stored, or earlier in ``items``, is not written.
+    On any error nothing of the batch is kept.
     """
     if not items:
         return []
     out: list[Added] = []
+    rows: dict[str, list[list[Any]]] = {table: [] for table in _DEFERRED}
     con.begin()
     try:
+        seen = _stored_keys(con, items)
+        row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
+        next_id = [int(row[0]) + 1 if row else 1]
         for item in items:
             record = item.record
             aid = article_id(record.text)
-            if find_existing(con, aid, record.url) is not None:
+            if aid in seen or (record.url and f"url:{record.url}" in seen):
                 out.append(Added(aid, stored=False))
                 continue
-            added = _insert(con, aid, record, item.features, item.input_name, item.outlet)
+            seen.update([aid, *([f"url:{record.url}"] if record.url else [])])
+            outlet = item.outlet or outlet_of(record.url, record.source)
+            _article_rows(rows, aid, record, item.input_name, outlet)
+            added = _link(con, aid, record, item.features, next_id)
             match = neardup.check_and_remember(con, aid, record.text)
             added.duplicate_of = match.original if match else None
             out.append(added)
+        for table in _DEFERRED:
+            _insert_rows(con, table, rows[table])
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return out
+
+
+#: Tables :func:`add_articles` writes once per batch, in this order.
+_DEFERRED = ("articles", "entities", "statements", "stances", "search_docs", "search_terms")
+
+
+def _stored_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> set[str]:
+    """Which of the items' ids and URLs (as ``url:<url>``) are stored, in one query."""
+    ids = [article_id(item.record.text) for item in items]
+    urls = [item.record.url for item in items if item.record.url]
+    found = con.execute(
+        "SELECT id, url FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[])) "
+        "OR url IN (SELECT unnest($2::VARCHAR[]))",
+        [ids, urls],
+    ).fetchall()
+    keys: set[str] = set()
+    wanted_ids, wanted_urls = set(ids), set(urls)
+    for aid, url in found:
+        if aid in wanted_ids:
+            keys.add(str(aid))
+        if url in wanted_urls:
+            keys.add(f"url:{url}")
+    return keys
 
 
 def iso_date(value: str | None) -> dt.date | None:
@@ -277,18 +314,16 @@ def iso_date(value: str | None) -> dt.date | None:
         return None
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection,
+def _article_rows(
+    rows: dict[str, list[list[Any]]],
     aid: str,
     rec: ArticleAnalysis,
-    features: Mapping[str, Features],
     input_name: str | None,
     outlet: str | None,
-) -> Added:
+) -> None:
+    """Add the article's rows of the tables in :data:`_DEFERRED` to ``rows``."""
     published = iso_date(rec.published)
-    outlet = outlet or outlet_of(rec.url, rec.source)
-    con.execute(
-        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows["articles"].append(
         [
             aid,
             rec.url,
@@ -300,24 +335,19 @@ def _insert(
             len(rec.text),
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
             rec.model_dump_json(),
-        ],
+        ]
     )
     entity_name = {e.id: e.name for e in rec.entities}
-    _insert_rows(
-        con,
-        "entities",
-        [
-            [aid, e.id, e.name, normalise_name(e.name), e.type, e.aliases, len(e.mentions)]
-            for e in rec.entities
-        ],
+    rows["entities"].extend(
+        [aid, e.id, e.name, normalise_name(e.name), e.type, e.aliases, len(e.mentions)]
+        for e in rec.entities
     )
     statement_date: dict[str, dt.date | None] = {}
-    rows: list[list[Any]] = []
     for s in rec.statements:
         when = iso_date(s.date) or published
         statement_date[s.id] = when
         speaker_name = entity_name.get(s.speaker.entity or "", s.speaker.name)
-        rows.append(
+        rows["statements"].append(
             [
                 aid,
                 s.id,
@@ -338,11 +368,9 @@ def _insert(
                 s.claim,
             ]
         )
-    _insert_rows(con, "statements", rows)
-    stance_rows: list[list[Any]] = []
     for c in rec.claims:
         for n, st in enumerate(c.stances):
-            stance_rows.append(
+            rows["stances"].append(
                 [
                     aid,
                     c.id,
@@ -359,12 +387,22 @@ def _insert(
                     statement_date.get(st.statement or "", published),
                 ]
             )
-    _insert_rows(con, "stances", stance_rows)
-    _index_search(con, aid, rec)
+    _search_rows(rows, aid, rec)
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    aid: str,
+    rec: ArticleAnalysis,
+    features: Mapping[str, Features],
+    next_id: list[int],
+) -> Added:
+    """Link the article's claims and write them with their features and links, now.
+
+    ``next_id`` holds the next corpus claim id; it is advanced for each new corpus claim.
+    """
     added = Added(aid, stored=True, claims=len(rec.claims))
     links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims})
-    row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
-    next_id = int(row[0]) + 1 if row else 1
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     claim_rows: list[list[Any]] = []
     link_rows: list[list[Any]] = []
@@ -376,9 +414,9 @@ def _insert(
         feature_rows.extend([aid, c.id, f, w] for f, w in sorted(feats.items()))
         link = links.get(c.id)
         if link is None:
-            new_rows.append([next_id, c.text, aid, now])
-            link = (next_id, 1.0)
-            next_id += 1
+            new_rows.append([next_id[0], c.text, aid, now])
+            link = (next_id[0], 1.0)
+            next_id[0] += 1
             added.new_corpus_claims += 1
         else:
             added.linked_claims += 1
@@ -426,7 +464,9 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequ
             "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
             [table],
         ).fetchall()
-        _COLUMNS[table] = ([n for n, _ in types], json.dumps([dict(types)]).replace("'", "''"))
+        # A JSON column is passed as a string (already serialised) and cast on insert.
+        as_read = {n: "VARCHAR" if t == "JSON" else t for n, t in types}
+        _COLUMNS[table] = ([n for n, _ in types], json.dumps([as_read]).replace("'", "''"))
     names, structure = _COLUMNS[table]
     payload = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_value)
     con.execute(
@@ -457,20 +497,17 @@ def search_terms(text: str) -> dict[str, int]:
     return counts
 
 
-def _index_search(con: duckdb.DuckDBPyConnection, aid: str, rec: ArticleAnalysis) -> None:
+def _search_rows(rows: dict[str, list[list[Any]]], aid: str, rec: ArticleAnalysis) -> None:
+    """Add the article's rows of the search index (``search_docs``, ``search_terms``)."""
     items: list[tuple[str, str, str]] = [
         ("statement", s.id, f"{s.speaker.name} {s.cue.text} {s.content.text}")
         for s in rec.statements
     ]
     items += [("claim", c.id, c.text) for c in rec.claims]
-    term_rows: list[list[Any]] = []
-    doc_rows: list[list[Any]] = []
     for kind, item, text in items:
         terms = search_terms(text)
-        doc_rows.append([kind, aid, item, sum(terms.values())])
-        term_rows.extend([kind, aid, item, t, n] for t, n in terms.items())
-    _insert_rows(con, "search_docs", doc_rows)
-    _insert_rows(con, "search_terms", term_rows)
+        rows["search_docs"].append([kind, aid, item, sum(terms.values())])
+        rows["search_terms"].extend([kind, aid, item, t, n] for t, n in terms.items())
 
 
 def json_rows(rows: Iterable[tuple[Any, ...]], columns: list[str]) -> list[dict[str, Any]]:
