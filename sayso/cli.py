@@ -13,6 +13,7 @@
     sayso ingest articles/ feed.jsonl --db corpus.duckdb
     sayso claims --db corpus.duckdb
     sayso schema > article-analysis.schema.json
+    sayso serve --db corpus.duckdb
 
 Errors in the input are reported as one line on stderr with a non-zero exit code.
 """
@@ -54,6 +55,18 @@ def _analyze(args: argparse.Namespace) -> int:
 
         render(record)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from sayso.serve.run import serve
+
+    return serve(
+        db=args.db,
+        host=args.host,
+        port=args.port,
+        allow_private=args.allow_private,
+        max_upload_bytes=args.max_upload_bytes,
+    )
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -189,6 +202,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("techniques", help="list the rhetorical techniques with definitions")
     p.set_defaults(func=_techniques)
+
+    p = sub.add_parser("serve", help="the web app: analyse articles, browse a corpus, JSON API")
+    p.add_argument("--db", type=Path, help="a corpus store to browse (opened read-only)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let the analyse form fetch URLs on loopback, private and link-local addresses",
+    )
+    p.add_argument(
+        "--max-upload-bytes",
+        type=int,
+        default=5_000_000,
+        help="largest text, upload or fetched page accepted (default 5000000)",
+    )
+    p.set_defaults(func=_serve)
 
     from sayso.corpus.cli import register as register_corpus
 

@@ -90,7 +90,7 @@ class PageParser(HTMLParser):
             self.scripts.append("")
         if self.text_depth:
             self.text_depth += 1
-        elif d.get("id") == "article-text":
+        elif d.get("id") == "article":
             self.text_depth = 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -160,7 +160,7 @@ def test_example_text_is_exact(example: ArticleAnalysis, example_page: str) -> N
     p = assert_safe(example_page)
     assert visible_text(p) == example.text
     # Stripping tags and unescaping by regex gives the same.
-    body = example_page.split('id="article-text">', 1)[1]
+    body = example_page.split('id="article">', 1)[1]
     depth, out, i = 1, [], 0
     for m in re.finditer(r"<(/?)(\w+)[^>]*>", body):
         out.append(body[i : m.start()])
@@ -206,7 +206,10 @@ def test_highlights_carry_stance_and_link_to_their_entry(example: ArticleAnalysi
     view = report_view(example)
     denial = next(k for k, s in enumerate(example.statements) if s.stance == "denies")
     opens = [e for e in view.events if e.kind == "open" and e.ref == f"st-{denial}"]
-    assert {e.classes for e in opens} >= {"mk cue s-denies", "mk content s-denies"}
+    assert {e.classes for e in opens} >= {
+        "mk cue s-denies stance-denies",
+        "mk content s-denies stance-denies",
+    }
     refs = [e for e in view.events if e.kind == "ref" and e.ref == f"st-{denial}"]
     assert len(refs) == 1 and refs[0].text == example.statements[denial].id
     rhet = [e for e in view.events if e.kind == "open" and "rhet" in e.classes]

@@ -315,7 +315,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
                 Mark(
                     *(span or (0, 0)),
                     cls,
-                    f"mk {cls} s-{stance}",
+                    f"mk {cls} s-{stance} stance-{stance}",
                     f"t-{anchor}-{part}",
                     f"{label} of {desc}",
                     anchor,
@@ -485,6 +485,36 @@ def report_view(record: ArticleAnalysis) -> ReportView:
         dates=dates,
         stances=[(s, STANCE_HELP[s]) for s in STANCES],
     )
+
+
+def evidence_anchor(
+    record: ArticleAnalysis, statement_id: str | None, span: Sequence[int] | None = None
+) -> str | None:
+    """The id :func:`report_view` gives a stance's evidence in the text, for links from
+    elsewhere (a corpus page links each stance back to its sentence).
+
+    The claim-evidence mark ``t-cl-<k>-<j>`` of the claim stance with this statement and
+    span; else the statement's content mark ``t-st-<k>-ct``; None when the record has
+    neither (or the span is outside the text).
+
+    >>> from sayso.record import ArticleAnalysis
+    >>> rec = ArticleAnalysis.model_validate({"text": "The army said so.", "statements": [
+    ...     {"id": "s1", "speaker": {"name": "The army", "span": [0, 8]},
+    ...      "cue": {"text": "said", "span": [9, 13]}, "content": {"text": "so", "span": [14, 16]},
+    ...      "quote_type": "indirect"}]})
+    >>> evidence_anchor(rec, "s1", (0, 16)), evidence_anchor(rec, "s9")
+    ('t-st-0-ct', None)
+    """
+    n = len(record.text)
+    if span is not None and _valid(span, n) is not None:
+        for k, claim in enumerate(record.claims):
+            for j, cs in enumerate(claim.stances):
+                if cs.statement == statement_id and tuple(cs.span) == tuple(span):
+                    return f"t-cl-{k}-{j}"
+    for k, st in enumerate(record.statements):
+        if statement_id is not None and st.id == statement_id:
+            return f"t-st-{k}-ct" if _valid(st.content.span, n) is not None else None
+    return None
 
 
 def _technique(label: str) -> str:

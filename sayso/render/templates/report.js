@@ -24,9 +24,41 @@
     el.scrollIntoView({ block: block, behavior: "smooth" });
     return true;
   }
+  // The panels show copies of a card's parts (cloned nodes: no markup is parsed here).
+  function show(panelId, parts) {
+    var panel = document.getElementById(panelId);
+    if (!panel) { return false; }
+    var body = panel.querySelector(".popup-body");
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    parts.forEach(function (p) { if (p) { body.appendChild(p.cloneNode(true)); } });
+    panel.hidden = false;
+    return true;
+  }
+  function showStatement(id) {
+    var card = document.getElementById(id);
+    if (!card) { return false; }
+    history.pushState(null, "", "#" + id);
+    light(id);
+    var ok = show("statement-panel", [card.querySelector(".card-head"), card.querySelector(".gist"),
+      card.querySelector("dl.kv")]);
+    if (ok) { document.getElementById("statement-panel").scrollIntoView({ block: "nearest" }); }
+    return ok;
+  }
+  function showClaim(card) {
+    light(card.id);
+    var ok = show("claim-panel", [card.querySelector(".card-head"), card.querySelector(".claim-text"),
+      card.querySelector("ol.holders")]);
+    if (ok) { document.getElementById("claim-panel").scrollIntoView({ block: "nearest" }); }
+  }
   document.addEventListener("click", function (ev) {
     var t = ev.target;
     if (!(t instanceof Element)) { return; }
+    var c = t.closest("button[data-close]");
+    if (c) {
+      var p = document.getElementById(c.getAttribute("data-close"));
+      if (p) { p.hidden = true; }
+      return;
+    }
     var b = t.closest("button[data-toggle]");
     if (b) {
       var cards = document.querySelectorAll("#" + b.getAttribute("data-toggle") + " details");
@@ -42,16 +74,27 @@
       if (ID.test(id) && go(id, inPanel ? "nearest" : "center")) { ev.preventDefault(); }
       return;
     }
+    var s = t.closest("#claims details.claim > summary");
+    if (s) { showClaim(s.parentElement); return; }
     if (t.closest("a") || String(window.getSelection ? window.getSelection() : "")) { return; }
     var m = t.closest(".mk.cue[data-ref], .mk.speaker[data-ref], .mk.content[data-ref]") ||
       t.closest(".mk[data-ref]");
-    if (m && m.closest("#article-text")) { go(m.getAttribute("data-ref"), "nearest"); }
+    if (m && m.closest("#article")) {
+      var ref = m.getAttribute("data-ref");
+      if (/^st-[0-9]+$/.test(ref) && showStatement(ref)) { return; }
+      go(ref, "nearest");
+    }
   });
   window.addEventListener("popstate", function () { light(location.hash.slice(1)); });
   Array.prototype.forEach.call(document.querySelectorAll("button[data-toggle]"), function (b) {
     b.hidden = false;
   });
   var start = location.hash.slice(1);
-  if (ID.test(start) && document.getElementById(start)) { reveal(document.getElementById(start)); }
+  if (ID.test(start) && document.getElementById(start)) {
+    reveal(document.getElementById(start));
+    // A link to a statement from elsewhere (e.g. a corpus page): show where it is in the text.
+    var mark = document.querySelector('#article [data-ref="' + start + '"]');
+    if (mark) { mark.scrollIntoView({ block: "center" }); }
+  }
   light(start);
 })();
