@@ -112,9 +112,27 @@ class Corpus:
         """Corpus claims, most contested and most recent first."""
         return queries.claims(self.con, limit)
 
-    def claim(self, claim_id: int) -> queries.ClaimTimeline:
-        """One corpus claim's timeline."""
-        return queries.claim_timeline(self.con, claim_id)
+    def claim(self, claim_id: int, *, credibility: bool = False) -> queries.ClaimTimeline:
+        """One corpus claim's timeline; with ``credibility``, its ``p_true`` filled in too
+        (the truth-discovery estimate reads the whole store, so it is not computed by default).
+        """
+        timeline = queries.claim_timeline(self.con, claim_id)
+        if credibility:
+            estimate = store_credibility(self.con)[0].claims.get(claim_id)
+            timeline.p_true = None if estimate is None else estimate.p_true
+        return timeline
+
+    def plot_claim(self, claim_id: int, path: str | Path) -> Path:
+        """Draw the claim's timeline chart (with its credibility) into ``path``.
+
+        The format follows the suffix, ``.png`` or ``.svg``
+        (:func:`sayso.corpus.plot.render_timeline`); returns the path.
+        """
+        from sayso.corpus.plot import chart_format, write_timeline
+
+        chart_format(str(path))  # a bad name fails before any work
+        write_timeline(self.claim(claim_id, credibility=True), path)
+        return Path(path)
 
     def sources(self, limit: int | None = 50) -> list[queries.SourceSummary]:
         """Holders with their counts of each stance."""

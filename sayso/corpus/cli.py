@@ -2,7 +2,7 @@
 
     sayso ingest articles/ feed.jsonl --db corpus.duckdb
     sayso claims --db corpus.duckdb
-    sayso claim 3 --db corpus.duckdb
+    sayso claim 3 --db corpus.duckdb [--plot claim3.png]
     sayso sources --db corpus.duckdb
     sayso search "fuel depot" --db corpus.duckdb
     sayso export --db corpus.duckdb --format parquet --out tables/
@@ -121,11 +121,17 @@ def _claim(args: argparse.Namespace) -> int:
 
     from sayso.corpus.api import Corpus
     from sayso.corpus.credibility import store_credibility
+    from sayso.corpus.plot import chart_format, write_timeline
 
+    if args.plot is not None:
+        chart_format(str(args.plot))  # a bad name fails before any work
     with Corpus(args.db, read_only=True) as corpus:
         timeline = corpus.claim(args.id)
         result, vote = store_credibility(corpus.con, as_of=args.as_of)
     cred, baseline = result.claims.get(timeline.id), vote.get(timeline.id)
+    timeline.p_true = None if cred is None else cred.p_true
+    if args.plot is not None:
+        write_timeline(timeline, args.plot)
     if args.json:
         return _print_json(
             {
@@ -133,9 +139,12 @@ def _claim(args: argparse.Namespace) -> int:
                 "credibility": None if cred is None else asdict(cred),
                 "weighted_vote": None if baseline is None else baseline.p_true,
                 "as_of": args.as_of,
+                "plot": args.plot,
             }
         )
     console = _console()
+    if args.plot is not None:
+        console.print(f"chart: {args.plot}", markup=False, soft_wrap=True)
     console.print(f"[bold]Claim {timeline.id}[/bold]: {timeline.text}", soft_wrap=True)
     if cred is not None and baseline is not None:
         when = f" as of {args.as_of}" if args.as_of else ""
@@ -309,6 +318,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id", type=int, help="the claim id from `sayso claims`")
     _db_arg(p)
     _as_of_arg(p)
+    p.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png|FILE.svg",
+        help="also draw the timeline chart into this file (format from the suffix)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_claim)
 

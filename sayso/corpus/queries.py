@@ -129,6 +129,8 @@ class ClaimTimeline:
     first: TimelineEntry | None
     changes: list[LineChange]
     member_claims: list[tuple[str, str, str, float]] = field(default_factory=list)
+    #: The credibility estimate p(true) (``sayso.corpus.credibility``) when it was computed.
+    p_true: float | None = None
 
 
 def _sign(value: int) -> int:
