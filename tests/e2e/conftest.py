@@ -121,10 +121,14 @@ def tab(browser: Any, server: LiveServer, screenshots: Path) -> Iterator[Tab]:
     page.set_default_timeout(15_000)
     tab = Tab(page, server.url, screenshots)
     page.on("pageerror", lambda exc: tab.errors.append(f"uncaught: {exc}"))
-    page.on(
-        "console",
-        lambda msg: tab.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
-    )
+
+    def on_console(msg: Any) -> None:
+        where = (msg.location or {}).get("url", "")
+        # The browser asks for /favicon.ico on its own; a missing icon is no script error.
+        if msg.type == "error" and not where.endswith("/favicon.ico"):
+            tab.errors.append(f"console: {msg.text} ({where})")
+
+    page.on("console", on_console)
 
     def on_dialog(dialog: Any) -> None:
         tab.dialogs.append(f"{dialog.type}: {dialog.message}")

@@ -36,21 +36,34 @@ This is a shameful and cowardly attack on ordinary travellers. Both governments 
 playing games with the lives of their citizens and let the investigators work.
 """
 
-# Every way an article could try to run script in the page that shows it. Each payload
-# sets window.__sayso_pwned and opens a dialog if it ever runs.
+# Every way an HTML article could try to run script in the page that shows it. Each payload
+# sets window.__sayso_pwned and opens a dialog if it ever runs. Real tags are stripped when
+# the HTML is read; the escaped ones (&lt;script&gt;) become article text the page must show
+# as text, in the text itself and in the statement and claim panels built from it.
 HOSTILE = """\
-Officials in Tarvel said on Monday that the <script>window.__sayso_pwned = "script"; \
-alert("script")</script> aid convoy had reached the northern border crossing.
-
-A spokesman for the border guard, Ivo Brand, denied that \
-<img src="x" onerror="window.__sayso_pwned = 'img'; alert('img')"> any shells had landed \
-near the <a href="javascript:window.__sayso_pwned = 'link'; alert('link')">field clinic</a>.
-
-The monitoring mission could not confirm the report. <svg onload="window.__sayso_pwned = \
-'svg'"></svg><iframe srcdoc="<script>parent.__sayso_pwned = 'iframe'</script>"></iframe>\
-<body onload="alert('body')"><style>#article { display: none }</style>\
-<a href="JaVaScRiPt:alert('case')">more</a> <div onmouseover="alert('hover')">Details</div>
+<html><head><title>Convoy &lt;script&gt;alert('title')&lt;/script&gt; reaches border</title>
+<script>window.__sayso_pwned = 'head'; alert('head')</script></head>
+<body onload="window.__sayso_pwned = 'body'; alert('body')"><article>
+<p>Officials in Tarvel said on Monday that the aid convoy had reached the northern border
+crossing. <script>window.__sayso_pwned = 'script'; alert('script')</script></p>
+<p>A spokesman for the border guard, Ivo Brand, denied that any shells had landed near the
+<a href="javascript:window.__sayso_pwned = 'link'; alert('link')">field clinic</a>.
+<img src="x" onerror="window.__sayso_pwned = 'img'; alert('img')"></p>
+<p>The monitoring mission could not confirm that a leaflet reading
+&lt;script&gt;window.__sayso_pwned = "text"; alert("text")&lt;/script&gt; had been dropped
+on the town. Its head, Rena Holt, said the leaflet also showed
+&lt;img src=x onerror="window.__sayso_pwned = 'text-img'"&gt; in print.</p>
+<svg onload="window.__sayso_pwned = 'svg'"></svg>
+<iframe srcdoc="<script>parent.__sayso_pwned = 'iframe'</script>"></iframe>
+<style>#article { display: none }</style>
+<div onmouseover="alert('hover')">Details of the crossing were not released.</div>
+</article></body></html>
 """
+# Elements and attributes none of which may come from an article.
+HOSTILE_DOM = (
+    f"{TEXT} script, {TEXT} img, {TEXT} svg, {TEXT} iframe, {TEXT} style, iframe, "
+    "[onerror], [onload], [onmouseover], a[href^='javascript:' i]"
+)
 
 UPLOAD = """\
 General Tomas Ferrow said on Friday that the garrison at Lindcastle had held its positions. \
@@ -129,13 +142,16 @@ def test_claims_list_to_claim_page_and_back_to_the_sentence(tab: Tab) -> None:
     tab.shot("claims")
 
     # Filter to contested claims about the dam, as the filter form does.
+    everything = table.locator("tbody tr").count()
     tab.page.fill("#claim-filters [name=q]", "dam")
+    tab.page.select_option("#claim-filters [name=contested]", "yes")
     with tab.page.expect_navigation():
         tab.page.locator("#claim-filters [type=submit]").click()
-    assert "q=dam" in tab.page.url
+    assert "q=dam" in tab.page.url and "contested=yes" in tab.page.url
     listed = table.locator("a.claim-link")
-    assert listed.count() > 0
-    assert all("dam" in t.lower() for t in table.locator("tbody tr").all_inner_texts())
+    assert 0 < listed.count() < everything
+    assert table.locator("tbody tr .contested").count() == listed.count()
+    assert any("dam" in t.lower() for t in listed.all_inner_texts())
 
     with tab.page.expect_navigation():
         listed.first.click()
@@ -194,8 +210,20 @@ def test_uploaded_file_is_analysed(tab: Tab, tmp_path: Any) -> None:
     no_errors(tab)
 
 
-def test_hostile_article_is_shown_as_text_and_runs_nothing(tab: Tab) -> None:
-    response = analyse(tab, HOSTILE)
+@pytest.mark.parametrize("how", ["paste", "upload"])
+def test_hostile_article_is_shown_as_text_and_runs_nothing(
+    tab: Tab, how: str, tmp_path: Any
+) -> None:
+    if how == "paste":
+        response = analyse(tab, HOSTILE)
+    else:
+        upload = tmp_path / "hostile.html"
+        upload.write_text(HOSTILE, encoding="utf-8")
+        tab.goto("/")
+        tab.page.set_input_files("#article-file", str(upload))
+        with tab.page.expect_navigation() as nav:
+            tab.page.click("#analyse-button")
+        response = nav.value
     assert response.ok
     csp = response.headers.get("content-security-policy", "")
     script_src = next((d for d in csp.split(";") if d.strip().startswith("script-src")), "")
@@ -206,19 +234,22 @@ def test_hostile_article_is_shown_as_text_and_runs_nothing(tab: Tab) -> None:
     text = page.locator(TEXT)
     assert text.is_visible(), "the article's <style> reached the page"
     shown = text.inner_text()
-    assert '<script>window.__sayso_pwned = "script"' in shown
-    assert "onerror=" in shown and "javascript:" in shown
-    hostile = (
-        f"{TEXT} script, {TEXT} img, {TEXT} svg, {TEXT} iframe, {TEXT} style, "
-        "[onerror], [onload], [onmouseover], a[href^='javascript:' i], iframe[srcdoc]"
-    )
-    assert page.locator(hostile).count() == 0
-    # Hover and click every highlight: the statement panel draws article text too.
+    assert "Ivo Brand" in shown and "field clinic" in shown
+    assert '<script>window.__sayso_pwned = "text"; alert("text")</script>' in shown
+    assert "<script>alert('title')</script>" in page.inner_text("h1")
+    assert page.locator(HOSTILE_DOM).count() == 0
+    # Hover and click every highlight and claim: the panels copy article text too.
     for mark in page.locator(f"{TEXT} [class*='stance-']").all():
         mark.hover()
         mark.click()
+    page.locator(f"{TEXT} .stance-cannot_confirm", has_text="leaflet").last.click()
+    panel = page.locator("#statement-panel")
+    assert panel.is_visible()
+    assert '<script>window.__sayso_pwned = "text"' in panel.inner_text()
+    for claim in page.locator("#claims details.claim > summary").all():
+        claim.click()
     page.wait_for_timeout(200)
-    assert page.locator(hostile).count() == 0
+    assert page.locator(HOSTILE_DOM).count() == 0
     assert page.evaluate("typeof window.__sayso_pwned") == "undefined"
     assert tab.dialogs == [], f"the article opened dialogs: {tab.dialogs}"
     # Blocked inline script would be reported on the console; nothing may even try.
