@@ -126,20 +126,21 @@ class ClaimFeatures(dict[str, float]):
 #: Tables of the linker's own, beside the store's.
 TABLES: tuple[str, ...] = ("link_centroids", "link_centroid_features", "link_feature_df")
 
+# No PRIMARY KEY: rows are replaced by DELETE + INSERT, which DuckDB's key check rejects when
+# one transaction (a batch of articles) replaces the same key twice.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS link_centroids (
-    corpus_claim_id INTEGER PRIMARY KEY,
+    corpus_claim_id INTEGER,
     members INTEGER,                 -- article claims linked to it
     vector_members INTEGER,          -- of which with an embedding
     vector FLOAT[]                   -- sum of their embeddings (NULL: none)
 );
 CREATE TABLE IF NOT EXISTS link_centroid_features (
     corpus_claim_id INTEGER, feature VARCHAR,
-    n INTEGER,                       -- members with the feature
-    PRIMARY KEY (corpus_claim_id, feature)
+    n INTEGER                        -- members with the feature
 );
 CREATE TABLE IF NOT EXISTS link_feature_df (
-    feature VARCHAR PRIMARY KEY,
+    feature VARCHAR,
     n INTEGER                        -- stored article claims with the feature
 );
 """
@@ -420,6 +421,12 @@ def link_claims(
     for claim, feats in features.items():
         vector = getattr(feats, "vector", None)
         words = {f for f in feats if f.startswith("w:")}
+        # The claim counts in the IDF it is scored with (as do the article's earlier claims):
+        # in a young corpus, a word only the stored claim has is then not as telling as one
+        # the two share.
+        total += 1
+        for f in feats:
+            df[f] = df.get(f, 0) + 1
         best: tuple[int, float] | None = None
         if not words and assigned:
             # Nothing of its own to compare ("the report confirmed what Daskia had said"):
@@ -441,11 +448,7 @@ def link_claims(
             links[claim] = best
         centroids[cid].add(feats, vector)
         assigned.append((cid, feats, vector))
-        # The article's own claims count in the IDF of its later claims, as stored ones do.
-        total += 1
-        for f in feats:
-            df[f] = df.get(f, 0) + 1
-    _write(con, centroids, stored, assigned)
+    _write(con, centroids, stored, assigned, df)
     return links
 
 
@@ -498,8 +501,10 @@ def _write(
     centroids: Mapping[int, _Centroid],
     stored: set[int],
     assigned: Sequence[tuple[int, Mapping[str, float], list[float] | None]],
+    df: Mapping[str, int],
 ) -> None:
-    """Write the touched centroids back (replace their rows) and count the new features."""
+    """Write the touched centroids back (replace their rows) and the new document
+    frequencies (``df``, which already counts the article's claims) of their features."""
     touched = sorted({cid for cid, _, _ in assigned})
     old = [cid for cid in touched if cid in stored]
     if old:
@@ -535,19 +540,14 @@ def _write(
         ],
         '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER"}',
     )
-    counts: dict[str, int] = {}
-    for _, feats, _ in assigned:
-        for f in feats:
-            counts[f] = counts.get(f, 0) + 1
+    counts = sorted({f for _, feats, _ in assigned for f in feats})
     if counts:
-        con.execute(
-            """
-            INSERT INTO link_feature_df
-            SELECT r.feature, r.n FROM (SELECT unnest(from_json($1,
-                '[{"feature": "VARCHAR", "n": "INTEGER"}]')) AS r)
-            ON CONFLICT (feature) DO UPDATE SET n = link_feature_df.n + excluded.n
-            """,
-            [json.dumps([{"feature": f, "n": n} for f, n in sorted(counts.items())])],
+        con.execute("DELETE FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [counts])
+        _insert_json(
+            con,
+            "link_feature_df",
+            [{"feature": f, "n": df[f]} for f in counts],
+            '{"feature": "VARCHAR", "n": "INTEGER"}',
         )
 
 

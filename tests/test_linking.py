@@ -1,0 +1,177 @@
+"""Claim linking: corpus claims as IDF-weighted centroids, claims of one article linked to each
+other, content-poor reactions, predicate classes, and the optional embeddings.
+
+Invented story: Arvel is said to arm the Kessin rebels; a dam, a hospital and a convoy are
+other claims of the same story, all naming Arvel and drones.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import duckdb
+import pytest
+from spacy.language import Language
+
+from sayso.corpus import embeddings, linking, store
+from sayso.corpus.linking import ClaimFeatures, article_claim_features, link_score
+from sayso.record import ArticleAnalysis, Claim
+
+STORY = {"e:arvel": 1.0, "e:kessin": 1.0, "w:drone": 1.0}
+
+
+@pytest.fixture()
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = store.connect(tmp_path / "l.duckdb")
+    yield connection
+    connection.close()
+
+
+def _add(
+    con: duckdb.DuckDBPyConnection, name: str, claims: Mapping[str, Mapping[str, float]]
+) -> dict[str, int]:
+    """Store an article with hand-made claim features; its claims' corpus claim ids."""
+    record = ArticleAnalysis(
+        text=f"Article {name}.", claims=[Claim(id=c, text=f"{name} {c}") for c in claims]
+    )
+    features = {c: ClaimFeatures(f) for c, f in claims.items()}
+    added = store.add_article(con, record, features)
+    rows = con.execute(
+        "SELECT claim_id, corpus_claim_id FROM claim_links WHERE article_id = ?",
+        [added.article_id],
+    ).fetchall()
+    return {str(c): int(k) for c, k in rows}
+
+
+def _story(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Four stored claims of one story: every one names Arvel, Kessin and drones."""
+    found = {}
+    for name, words in [
+        ("supply", ("w:supply", "w:rebel")),
+        ("dam", ("w:dam", "w:capture")),
+        ("hospital", ("w:hospital", "w:strike")),
+        ("convoy", ("w:lorry", "w:border")),
+    ]:
+        found[name] = _add(con, name, {"c1": {**STORY, **dict.fromkeys(words, 1.0)}})["c1"]
+    return found
+
+
+def test_story_wide_words_weigh_little(con: duckdb.DuckDBPyConnection) -> None:
+    stored = _story(con)
+    assert len(set(stored.values())) == 4
+    # Shares the story's words with all four, the predicate with one: joins that one.
+    supply = _add(con, "later", {"c1": {**STORY, "w:supply": 1.0, "w:weapon": 1.0}})
+    assert supply["c1"] == stored["supply"]
+    # Shares nothing but the story's words: a new corpus claim.
+    other = _add(con, "talks", {"c1": {**STORY, "w:ceasefire": 1.0, "w:geneva": 1.0}})
+    assert other["c1"] not in stored.values()
+
+
+def test_new_claim_is_compared_with_the_corpus_claim_as_a_whole(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _story(con)
+    first = _add(con, "a1", {"c1": {"w:dam": 1.0, "w:capture": 1.0, "w:turbine": 1.0}})
+    second = _add(con, "a2", {"c1": {"w:dam": 1.0, "w:capture": 1.0, "w:flag": 1.0}})
+    # The third shares one word with each member but both core words of the corpus claim.
+    third = _add(con, "a3", {"c1": {"w:dam": 1.0, "w:capture": 1.0, "w:crest": 1.0}})
+    assert first["c1"] == second["c1"] == third["c1"]
+    (members,) = con.execute(
+        "SELECT members FROM link_centroids WHERE corpus_claim_id = ?", [first["c1"]]
+    ).fetchone() or (None,)
+    assert members == 4  # the stored "dam" claim of the story and these three
+
+
+def test_claims_of_one_article_can_share_a_corpus_claim(con: duckdb.DuckDBPyConnection) -> None:
+    _story(con)
+    same = {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}
+    ferry = {"w:ferry": 1.0, "w:harbour": 1.0}
+    links = _add(con, "bridge", {"c1": same, "c2": {**same, "w:night": 1.0}, "c3": ferry})
+    assert links["c1"] == links["c2"] != links["c3"]
+    # The store created exactly the corpus claims the linker counted on.
+    ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
+    assert set(links.values()) <= ids and len(ids) == 4 + 2
+
+
+def test_a_reaction_without_content_words_joins_the_preceding_claim(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _story(con)
+    # "The minister called it fake news": nothing of its own but the minister's country.
+    links = _add(con, "fake", {"c1": {"w:reservoir": 1.0, "w:drain": 1.0}, "c2": {"e:arvel": 1}})
+    assert links["c1"] == links["c2"]
+    # Alone in its article, it has nothing to join and no words to compare: a claim of its own.
+    alone = _add(con, "fake2", {"c1": {"e:arvel": 1.0}})
+    assert alone["c1"] not in set(links.values())
+
+
+def test_rebuilt_tables_equal_the_incremental_ones(con: duckdb.DuckDBPyConnection) -> None:
+    _story(con)
+    _add(con, "x", {"c1": {**STORY, "w:supply": 1.0}, "c2": {"w:talk": 1.0, "e:tessa": 1.0}})
+
+    def snapshot() -> list[object]:
+        return [
+            con.execute(f"SELECT * EXCLUDE (vector) FROM {t} ORDER BY ALL").fetchall()
+            if t == "link_centroids"
+            else con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in linking.TABLES
+        ]
+
+    before = snapshot()
+    linking.rebuild_tables(con)
+    assert snapshot() == before
+
+
+def test_paraphrased_predicates_share_a_feature(nlp: Language) -> None:
+    from sayso.api import analyze
+
+    first = analyze("The ministry said that Arvel had delivered rifles to the rebels.", nlp=nlp)
+    second = analyze("An envoy said that Arvel sent rifles to the rebels.", nlp=nlp)
+    doc_a, doc_b = nlp(first.text), nlp(second.text)
+    (fa,) = article_claim_features(first, doc_a).values()
+    (fb,) = article_claim_features(second, doc_b).values()
+    assert "w:supply" in fa and "w:supply" in fb
+    assert "w:deliver" not in fa and "w:send" not in fb
+
+
+def test_embedding_joins_the_lexical_score_only_when_both_sides_have_one() -> None:
+    centroid = linking._Centroid()
+    centroid.add({"w:dam": 1.0, "w:capture": 1.0}, [1.0, 0.0])
+    feats = ClaimFeatures({"w:dam": 1.0, "w:flag": 1.0})
+    df = {"w:dam": 1, "w:capture": 1, "w:flag": 0}
+    lexical, threshold = link_score(feats, None, centroid, df, 10)
+    assert threshold == linking.LINK_THRESHOLD and 0 < lexical < 1
+    combined, threshold = link_score(feats, [1.0, 0.0], centroid, df, 10)
+    assert threshold == linking.EMBEDDING_THRESHOLD
+    w = linking.EMBEDDING_WEIGHT
+    assert combined == pytest.approx(w * 1.0 + (1 - w) * lexical)
+
+
+def test_without_the_extra_the_method_is_lexical(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAYSO_EMBEDDINGS", "0")
+    embeddings._model.cache_clear()
+    try:
+        assert linking.linking_method() == "lexical"
+        assert embeddings.embed_claims([["Arvel armed the rebels."]]) is None
+    finally:
+        embeddings._model.cache_clear()
+    if importlib.util.find_spec("sentence_transformers") is None:
+        assert embeddings.method() == "lexical"
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="the embeddings extra is not installed")
+def test_embeddings_put_paraphrases_closer_than_other_claims() -> None:
+    vectors = embeddings.embed_claims(
+        [
+            ["Arvel supplied attack drones to the rebels."],
+            ["The rebels received drones from Arvel."],
+            ["The hospital in Kessin was damaged by shelling.", "Nurses were hurt."],
+        ]
+    )
+    assert vectors is not None
+    same = embeddings.cosine(vectors[0], vectors[1])
+    other = embeddings.cosine(vectors[0], vectors[2])
+    assert same > other
+    assert sum(x * x for x in vectors[2]) == pytest.approx(1.0)
