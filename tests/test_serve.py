@@ -320,6 +320,24 @@ def test_a_body_over_the_cap_is_refused_before_parsing(bare: TestClient) -> None
     assert r.status_code == 413 and "size limit" in r.json()["detail"]
 
 
+def test_a_chunked_body_over_the_cap_is_cut_off(bare: TestClient) -> None:
+    # No Content-Length: the bytes are counted as they arrive.
+    def chunks(head: bytes, tail: bytes) -> Iterator[bytes]:
+        yield head
+        for _ in range(100):
+            yield b"x" * 1000
+        yield tail
+
+    form = chunks(b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\n', b"\r\n--b--\r\n")
+    r = bare.post(
+        "/analyze", content=form, headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 413
+    body = chunks(b'{"text": "', b'"}')
+    r = bare.post("/api/analyze", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+
 # -- without a corpus ------------------------------------------------------------------
 
 

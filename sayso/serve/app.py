@@ -223,6 +223,9 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, SaysoError):
+            # FastAPI wraps errors raised while it reads a JSON body (the body cap) in a 400.
+            return await sayso_error(request, exc.__cause__)
         detail = exc.detail if isinstance(exc.detail, str) else "bad request"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no page at {request.url.path[:100]}"

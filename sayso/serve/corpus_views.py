@@ -119,6 +119,7 @@ class ClaimPage:
     credibility: ClaimCredibility | None
     weighted_vote: ClaimCredibility | None
     reliability: dict[str, SourceReliability]  # of the holders who voted
+    names: dict[str, str]  # holder key -> the name most often used
 
 
 @dataclass
@@ -300,13 +301,15 @@ class CorpusView:
         result, vote = self.credibility()
         cred = result.claims.get(claim_id)
         voters = (*cred.sources_for, *cred.sources_against) if cred else ()
+        matrix = stance_matrix(tl, hrefs)
         return ClaimPage(
             timeline=tl,
             hrefs=hrefs,
-            matrix=stance_matrix(tl, hrefs),
+            matrix=matrix,
             credibility=cred,
             weighted_vote=vote.get(claim_id),
             reliability={k: result.sources[k] for k in voters if k in result.sources},
+            names={row.holder_key: row.holder for row in matrix.rows},
         )
 
     def timeline_svg(self, claim_id: int) -> bytes:

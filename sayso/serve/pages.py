@@ -23,6 +23,12 @@ def home(request: Request) -> HTMLResponse:
     return render_page(request, "analyse.html", max_bytes=state_of(request).max_upload_bytes)
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon (and no 404 in the browser's console)."""
+    return Response(status_code=204)
+
+
 @router.post("/analyze", response_class=HTMLResponse)
 async def analyze_form(request: Request) -> HTMLResponse:
     """Analyse pasted text, an uploaded file or a URL; show the article view."""
