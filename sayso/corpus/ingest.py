@@ -124,7 +124,8 @@ def iter_inputs(files: Sequence[Path]) -> Iterator[InputItem]:
             yield from iter_feed(path)
             continue
         try:
-            yield InputItem(str(path), article=load_source(str(path)))
+            article = load_source(str(path))
+            yield InputItem(str(path), article=article, outlet=article.outlet)
         except SaysoError as exc:
             yield InputItem(str(path), error=str(exc))
 

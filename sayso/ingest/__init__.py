@@ -7,7 +7,8 @@ Kinds: HTML (by Content-Type, ``.html``/``.htm``/``.xhtml``, or sniffing ``<!doc
 ``Article.source`` is what the user gave (file path, URL, or ``"-"`` for stdin) so that
 every record points back at its input; the site name an HTML page declares (or a Markdown
 front matter ``source``) is used only when no path/URL is known, e.g. for bytes passed in
-directly. For URLs, ``Article.url`` is the final URL after redirects.
+directly; it is kept in ``Article.outlet`` either way. For URLs, ``Article.url`` is the final
+URL after redirects.
 
 All problems with the input raise :class:`~sayso.errors.InputError` (file, text) or
 :class:`~sayso.errors.FetchError` (URL) with a one-line message.

@@ -20,3 +20,6 @@ class Article:
     published: dt.date | None = None
     source: str | None = None  # site name, file path, or "-" for stdin
     url: str | None = None
+    #: The outlet's name as the input itself declares it (a Markdown front matter
+    #: ``source``/``site``, an HTML page's site name); kept when ``source`` becomes the path.
+    outlet: str | None = None

@@ -133,6 +133,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         authors=_split_authors(getattr(doc, "author", None)),
         published=_parse_date(getattr(doc, "date", None)),
         source=_clean(getattr(doc, "sitename", None)),  # the site's name
+        outlet=_clean(getattr(doc, "sitename", None)),
     )
 
 

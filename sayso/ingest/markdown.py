@@ -104,6 +104,8 @@ def extract_markdown(text: str) -> Article:
     >>> art = extract_markdown(md)
     >>> art.title, art.authors, art.published
     ('Border talks', ['Jane Roe', 'John Doe'], datetime.date(2025, 3, 4))
+    >>> extract_markdown("---\\nsource: Morvan Observer\\n---\\nTalks stalled.").outlet
+    'Morvan Observer'
     >>> print(art.text)
     The minister said talks with Sylvania had stalled.
     <BLANKLINE>
@@ -118,6 +120,7 @@ def extract_markdown(text: str) -> Article:
         authors=_meta_authors(meta),
         published=_meta_date(meta),
         source=_meta_str(meta, "source") or _meta_str(meta, "site") or _meta_str(meta, "url"),
+        outlet=_meta_str(meta, "source") or _meta_str(meta, "site"),
     )
     blocks = _md_blocks(_HTML_COMMENT.sub("", body), result)
     if blocks and not result.authors:

@@ -1,0 +1,155 @@
+"""Corpus writes in batches: several articles per transaction behave like one at a time.
+
+All articles are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from spacy.language import Language
+
+from sayso.build import build_record
+from sayso.corpus import Corpus, ingest, store
+from sayso.corpus.linking import article_claim_features
+from sayso.corpus.store import Pending, add_articles
+from sayso.ingest.article import Article
+from sayso.pipeline import run_pipeline
+
+STORY = [
+    "A drone struck the fuel depot in Oresk on Monday, the defence minister Anton Reshetar "
+    "said. The army spokesman Daniel Ferenc said 12 people were hurt.",
+    "The foreign ministry spokeswoman Ilse Varga denied that a drone struck the fuel depot "
+    "in Oresk. She said the fire at the depot was an accident.",
+    "Rescue workers said the fire at the fuel depot in Oresk burned for two days. The "
+    "mediator Anna Lindqvist said talks on a prisoner exchange would resume in Halden.",
+    "Anna Lindqvist said talks on a prisoner exchange in Halden had stalled again, and the "
+    "United Nations said it could not confirm reports of shelling near Vallo.",
+]
+
+
+def pending(nlp: Language, text: str, n: int) -> Pending:
+    article = Article(text=text, url=f"https://harbourpost.example/{n}")
+    doc = run_pipeline(nlp, article.text, article.published)
+    record = build_record(doc, article)
+    return Pending(record, article_claim_features(record, doc), input_name=f"in:{n}")
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
+    """Everything stored that does not depend on the clock."""
+    queries = {
+        "articles": "SELECT id, url, outlet, input, n_chars, record FROM articles ORDER BY id",
+        "statements": "SELECT * FROM statements ORDER BY article_id, id",
+        "stances": "SELECT * FROM stances ORDER BY article_id, claim_id, n",
+        "claims": "SELECT * FROM claims ORDER BY article_id, id",
+        "links": "SELECT * FROM claim_links ORDER BY article_id, claim_id",
+        "corpus_claims": "SELECT id, text, first_article FROM corpus_claims ORDER BY id",
+        "search": "SELECT * FROM search_terms ORDER BY ALL",
+        "entities": "SELECT * FROM entities ORDER BY article_id, id",
+    }
+    return {name: con.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+def test_one_batch_stores_what_one_by_one_stores(tmp_path: Path, nlp: Language) -> None:
+    items = [pending(nlp, text, n) for n, text in enumerate(STORY)]
+    one = store.connect(tmp_path / "one.duckdb")
+    batch = store.connect(tmp_path / "batch.duckdb")
+    try:
+        singles = [add_articles(one, [item])[0] for item in items]
+        together = add_articles(batch, items)
+        assert [(a.article_id, a.new_corpus_claims, a.linked_claims) for a in together] == [
+            (a.article_id, a.new_corpus_claims, a.linked_claims) for a in singles
+        ]
+        assert any(a.linked_claims for a in together)  # later articles linked to earlier ones
+        assert snapshot(batch) == snapshot(one)
+    finally:
+        one.close()
+        batch.close()
+
+
+def test_a_batch_skips_repeats_within_itself_and_in_the_store(
+    tmp_path: Path, nlp: Language
+) -> None:
+    first, second = pending(nlp, STORY[0], 0), pending(nlp, STORY[1], 1)
+    same_url = pending(nlp, STORY[2], 1)  # another text under the second article's URL
+    con = store.connect(tmp_path / "c.duckdb")
+    try:
+        add_articles(con, [first])
+        results = add_articles(con, [first, second, second, same_url])
+        assert [r.stored for r in results] == [False, True, False, False]
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    finally:
+        con.close()
+
+
+def test_an_error_in_a_batch_keeps_nothing_of_it(tmp_path: Path, nlp: Language) -> None:
+    good = pending(nlp, STORY[0], 0)
+    bad = pending(nlp, STORY[1], 1)
+    bad.features = {"c1": {"w:x": "not a weight"}}  # type: ignore[dict-item]
+    con = store.connect(tmp_path / "c.duckdb")
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - whatever the store raises
+            add_articles(con, [good, bad])
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM claims").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_ingest_in_batches_counts_and_reports_every_article(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH_SIZE", 3)
+    lines = [{"text": text, "source": "Harbour Post"} for text in STORY]
+    lines.append({"text": STORY[1]})  # a repeat inside the same run
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    err = io.StringIO()
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        report = corpus.ingest([feed], nlp=nlp, err=err, verbose=True)
+        assert (report.stored, report.duplicates, report.failed) == (4, 1, 0)
+        assert corpus.counts()["articles"] == 4
+    stored = [line for line in err.getvalue().splitlines() if line.startswith("stored ")]
+    assert [line.split()[1] for line in stored] == [f"{feed}:{i}" for i in range(1, 5)]
+
+
+def test_markdown_front_matter_source_is_the_outlet(tmp_path: Path, nlp: Language) -> None:
+    page = tmp_path / "strike.md"
+    page.write_text(
+        "---\ntitle: Depot fire\nsource: Morvan Observer\ndate: 2026-03-02\n---\n\n"
+        + STORY[0]
+        + "\n"
+    )
+    plain = tmp_path / "plain.txt"
+    plain.write_text(STORY[1])
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.ingest([page, plain], nlp=nlp)
+        rows = corpus.con.execute("SELECT input, outlet FROM articles ORDER BY input").fetchall()
+    assert rows == [(str(plain), None), (str(page), "Morvan Observer")]
+
+
+def test_an_article_that_cannot_be_stored_is_skipped_not_its_batch(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH_SIZE", 4)
+    real = ingest.article_claim_features
+
+    def features(record: object, doc: object) -> object:
+        found = real(record, doc)  # type: ignore[arg-type]
+        if "Ilse Varga" in record.text:  # type: ignore[attr-defined]
+            return {cid: {"w:x": "not a weight"} for cid in found}
+        return found
+
+    monkeypatch.setattr(ingest, "article_claim_features", features)
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": text}) for text in STORY) + "\n")
+    err = io.StringIO()
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        report = corpus.ingest([feed], nlp=nlp, err=err)
+        assert (report.stored, report.failed) == (3, 1)
+        assert corpus.counts()["articles"] == 3
+    assert err.getvalue().startswith(f"sayso: skipped {feed}:2: internal error: TypeError")
