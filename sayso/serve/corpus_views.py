@@ -120,6 +120,7 @@ class ClaimPage:
     weighted_vote: ClaimCredibility | None
     reliability: dict[str, SourceReliability]  # of the holders who voted
     names: dict[str, str]  # holder key -> the name most often used
+    latest: dict[str, str]  # holder key -> the link to its latest stance (the one that counts)
 
 
 @dataclass
@@ -310,6 +311,7 @@ class CorpusView:
             weighted_vote=vote.get(claim_id),
             reliability={k: result.sources[k] for k in voters if k in result.sources},
             names={row.holder_key: row.holder for row in matrix.rows},
+            latest=_latest(tl, hrefs),
         )
 
     def timeline_svg(self, claim_id: int) -> bytes:
@@ -384,6 +386,15 @@ class CorpusView:
             open=sum(c.verdict == "open" for c in checks),
             method=RIGHT_LATER_METHOD,
         )
+
+
+def _latest(tl: queries.ClaimTimeline, hrefs: list[str]) -> dict[str, str]:
+    # Entries come by date, undated last; an undated stance is the latest only if alone.
+    out: dict[str, str] = {}
+    for entry, href in zip(tl.entries, hrefs, strict=True):
+        if entry.date is not None or entry.holder_key not in out:
+            out[entry.holder_key] = href
+    return out
 
 
 def stance_matrix(tl: queries.ClaimTimeline, hrefs: list[str]) -> StanceMatrix:
