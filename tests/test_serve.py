@@ -519,3 +519,21 @@ def test_bad_ids_are_4xx(client: TestClient) -> None:
     assert client.get("/claims/99999").status_code == 404
     r = client.get("/api/claims/not-a-number")
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
+
+
+def test_an_internal_error_is_one_line_with_the_headers(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sayso.serve.corpus_views import CorpusView
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is on fire\nsecret internals")
+
+    monkeypatch.setattr(CorpusView, "sources", broken)
+    with TestClient(create_app(story_db), raise_server_exceptions=False) as c:
+        page, api = c.get("/sources"), c.get("/api/sources")
+    assert page.status_code == api.status_code == 500
+    assert api.json() == {"detail": "internal error (RuntimeError)"}
+    assert "secret" not in page.text and "Traceback" not in page.text
+    assert_secure_headers(page)
+    assert_secure_headers(api)

@@ -40,8 +40,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sayso import __version__
 from sayso.corpus import Corpus
 from sayso.errors import SaysoError
+from sayso.ingest.fetch import human_size
 from sayso.render.html import install, template_env
 from sayso.serve.corpus_views import CorpusView, article_href, source_href
+from sayso.serve.inputs import NotFound, TooLarge
 
 log = logging.getLogger("sayso.serve")
 
@@ -85,8 +87,6 @@ class ServeState:
     def require_corpus(self) -> CorpusView:
         """The corpus, or a 404 saying none is open."""
         if self.corpus is None:
-            from sayso.serve.inputs import NotFound
-
             raise NotFound("no corpus is open: start the server with sayso serve --db FILE")
         return self.corpus
 
@@ -178,9 +178,9 @@ class SecurityHeaders:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    from sayso.serve.inputs import TooLarge
-
-                    raise TooLarge(f"the request body is over the {self.max_body} bytes limit")
+                    raise TooLarge(
+                        f"the request is over the {human_size(self.max_body)} size limit"
+                    )
             return message
 
         await self.app(scope, capped_receive, send_with_headers)
@@ -197,8 +197,6 @@ def _content_length(scope: MutableMapping[str, Any]) -> int | None:
 
 
 def _too_large(scope: MutableMapping[str, Any], limit: int) -> Response:
-    from sayso.ingest.fetch import human_size
-
     message = f"the request is over the {human_size(limit)} size limit"
     if str(scope.get("path", "")).startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=413)
@@ -264,6 +262,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.pipeline()  # load spaCy once, before the first request
+        if state.corpus is not None:
+            state.corpus.credibility()  # truth discovery over the store, also once
         yield
         if state.corpus is not None:
             state.corpus.corpus.close()
@@ -280,7 +280,7 @@ def create_app(
     app.state.sayso = state
     _install_errors(app)
 
-    from sayso.serve import api, pages
+    from sayso.serve import api, pages  # they import this module for state_of and render_page
 
     app.include_router(api.router)
     app.include_router(pages.router)
