@@ -13,8 +13,9 @@ author stance):
 
 **Corpus claims as a whole.** A corpus claim is represented by the *centroid* of its
 members: feature ``f`` weighs ``share(f) * weight(f) * idf(f)``, where ``share`` is the
-fraction of its member claims that have ``f`` and ``idf(f) = max(0, ln((N + 1) / (df + 0.5)))``
-over the ``N`` stored article claims (``df`` of them have ``f``). Words that every claim of a
+fraction of its member claims that have ``f`` and
+``idf(f) = max(0, ln((N + IDF_PRIOR + 1) / (df + 0.5)))`` over the ``N`` stored article
+claims (``df`` of them have ``f``). Words that every claim of a
 story shares (its main actors, "drone" in a drone war) so weigh little, and a corpus claim's
 core words (the ones most members repeat) weigh most. A new claim (weights ``weight(f) *
 idf(f)``) is scored against each corpus claim that shares a content word with it by the
@@ -68,6 +69,9 @@ W_WORD = 1.0
 #: Entities weigh as much as words: the IDF already makes a story's main actors light.
 W_ENTITY = 1.0
 W_NUMBER = 1.5
+#: Claims counted in every IDF as if stored without any of the features: in a young corpus
+#: (two articles) a word both claims share is not yet "common", so the IDF stays near flat.
+IDF_PRIOR = 10
 #: The lexical cosine from which a claim joins an existing corpus claim.
 LINK_THRESHOLD = 0.15
 #: With embeddings: the weight of the embedding cosine in the combined score ...
@@ -211,10 +215,10 @@ def feature_kind_weight(feature: str) -> float:
 def idf(df: int, total: int) -> float:
     """Inverse document frequency of a feature ``df`` of ``total`` stored claims have.
 
-    >>> round(idf(1, 10), 2), round(idf(10, 10), 2)
-    (1.99, 0.05)
+    >>> round(idf(1, 100), 2), round(idf(100, 100), 2), round(idf(2, 2), 2)
+    (4.3, 0.1, 1.65)
     """
-    return max(0.0, math.log((total + 1) / (df + 0.5)))
+    return max(0.0, math.log((total + IDF_PRIOR + 1) / (df + 0.5)))
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
