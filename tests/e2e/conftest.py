@@ -107,9 +107,9 @@ class Tab:
         return self.page.goto(self.base + path, wait_until="load")
 
     def shot(self, name: str) -> Path:
-        """A full-page screenshot ``<name>.png``."""
+        """A screenshot ``<name>.png`` of what the window shows (1280 x 900)."""
         out = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(out), full_page=True)
+        self.page.screenshot(path=str(out))
         return out
 
 

@@ -161,8 +161,12 @@ def test_claims_list_to_claim_page_and_back_to_the_sentence(tab: Tab) -> None:
     assert tab.page.locator("table#stance-matrix a.stance-cell").count() > 0
     chart = tab.page.locator("img#timeline-chart")
     chart.scroll_into_view_if_needed()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), "chart did not load"
+    # A loaded image has a natural width; a broken one (404, blocked by the CSP) has 0.
+    tab.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+    )
     assert tab.page.locator("section#credibility").is_visible()
+    tab.page.evaluate("window.scrollTo(0, 0)")
     tab.shot("claim")
 
     cell = tab.page.locator("table#stance-matrix a.stance-cell").first
