@@ -45,7 +45,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory, nlp: Any, chromium: Path) -> Path:
+def corpus_db(chromium: Path, tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
     """A DuckDB corpus of the linking fixtures (26 short invented articles)."""
     db = tmp_path_factory.mktemp("e2e-corpus") / "corpus.duckdb"
     counts = build_corpus(db, nlp=nlp)

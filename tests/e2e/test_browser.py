@@ -155,7 +155,8 @@ def test_claims_list_to_claim_page_and_back_to_the_sentence(tab: Tab) -> None:
 
     with tab.page.expect_navigation():
         listed.first.click()
-    assert re.search(r"/claims/[^/?#]+$", tab.page.url)
+    claim_path = urlsplit(tab.page.url).path
+    assert re.fullmatch(r"/claims/[^/?#]+", claim_path)
     claim_text = tab.page.inner_text("h1#claim-text")
     assert "dam" in claim_text.lower()
     assert tab.page.locator("table#stance-matrix a.stance-cell").count() > 0
@@ -182,6 +183,8 @@ def test_claims_list_to_claim_page_and_back_to_the_sentence(tab: Tab) -> None:
     assert target.evaluate(f"el => !!el.closest('{TEXT}')"), "the target is not in the text"
     assert target.inner_text().strip()
     tab.shot("article")
+    # And from the article back to the corpus claim its sentence belongs to.
+    assert tab.page.locator(f"a.corpus-claim-link[href='{claim_path}']").count() == 1
     no_errors(tab)
 
 
