@@ -123,6 +123,7 @@ def test_clicking_a_statement_and_a_claim_opens_their_panels(tab: Tab) -> None:
     said = panel.inner_text()
     assert "Pavel Dorin" in said and "spokesman" in said.lower()
     assert "denies" in said and "reckless lie" in said
+    assert panel.locator("dt", has_text="Claim").count() == 1
 
     tab.page.locator("#claims", has_text="Peltra railway bridge").locator(
         "text=Peltra railway bridge"
@@ -132,6 +133,14 @@ def test_clicking_a_statement_and_a_claim_opens_their_panels(tab: Tab) -> None:
     holders = claim.inner_text()
     assert "Lenka Marsh" in holders and "monitoring mission" in holders
     assert "asserts" in holders and re.search(r"cannot.confirm", holders)
+    # Side by side: the holders' boxes share a row.
+    tops = [
+        box["y"]
+        for box in claim.locator("ol.holders > li").evaluate_all(
+            "items => items.map(li => li.getBoundingClientRect().toJSON())"
+        )
+    ]
+    assert len(tops) >= 2 and len(set(tops)) < len(tops), tops
     no_errors(tab)
 
 
