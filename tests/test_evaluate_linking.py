@@ -184,6 +184,8 @@ def test_main_prints_one_json_object_on_the_fixture(
     assert main([str(FIXTURE), "--examples", "3"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["articles"] >= 24 and result["gold_claims"] >= 6
+    # Says whether the embeddings extra took part (the core install links lexically).
+    assert result["linking_method"] in ("lexical", "embeddings+lexical")
     # Most quotes land in a statement; a drop here means statement extraction regressed.
     assert result["matched_mentions"] >= 0.9 * result["gold_mentions"]
     assert len(result["missed_examples"]) <= 3

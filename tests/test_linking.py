@@ -46,7 +46,10 @@ def _add(
 
 
 def _story(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Four stored claims of one story: every one names Arvel, Kessin and drones."""
+    """Four stored claims of one story, after twelve others: every one names Arvel, Kessin
+    and drones, so those words are common in the corpus."""
+    for n in range(12):
+        _add(con, f"old{n}", {"c1": {**STORY, f"w:topic{n}": 1.0, f"w:place{n}": 1.0}})
     found = {}
     for name, words in [
         ("supply", ("w:supply", "w:rebel")),
@@ -92,7 +95,7 @@ def test_claims_of_one_article_can_share_a_corpus_claim(con: duckdb.DuckDBPyConn
     assert links["c1"] == links["c2"] != links["c3"]
     # The store created exactly the corpus claims the linker counted on.
     ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
-    assert set(links.values()) <= ids and len(ids) == 4 + 2
+    assert set(links.values()) <= ids and max(ids) == max(links.values())
 
 
 def test_a_reaction_without_content_words_joins_the_preceding_claim(

@@ -47,6 +47,7 @@ grouping can depend on the ingest order.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -60,7 +61,7 @@ from typing import Any
 import duckdb
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from sayso.corpus import embeddings
 from sayso.record import ArticleAnalysis, Claim
@@ -73,11 +74,29 @@ W_NUMBER = 1.5
 #: (two articles) a word both claims share is not yet "common", so the IDF stays near flat.
 IDF_PRIOR = 10
 #: The lexical cosine from which a claim joins an existing corpus claim.
-LINK_THRESHOLD = 0.15
+LINK_THRESHOLD = 0.2
 #: With embeddings: the weight of the embedding cosine in the combined score ...
 EMBEDDING_WEIGHT = 0.5
 #: ... and the combined score from which a claim joins an existing corpus claim.
 EMBEDDING_THRESHOLD = 0.35
+
+#: How much a word counts by its role in the statement's proposition (multiplied with its kind
+#: weight): the main predicate and the heads of its arguments (subject, object, prepositional
+#: objects, with their compounds) say what the claim is ...
+W_CORE = 2.0
+#: ... while words in a second or subordinate clause (", adding that ...", "the militia that has
+#: fought since January", a later sentence of the same quote) are mostly background.
+W_SIDE = 0.5
+
+#: Article discourse prior: a claim that joins nothing may still join a corpus claim the
+#: article's earlier claims joined, from this score, when it shares a core word, entity or
+#: number with it that is at least this specific (IDF; the story's main actors are not).
+DISCOURSE_THRESHOLD = 0.03
+DISCOURSE_MIN_IDF = 1.5
+#: A claim scoring at least this against two corpus claims makes them one ...
+MERGE_THRESHOLD = 0.3
+#: ... as does a corpus claim whose centroid comes this close to another's (cosine).
+CENTROID_MERGE_THRESHOLD = 0.2
 
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
 #: of the article's preceding claim.
@@ -128,7 +147,12 @@ class ClaimFeatures(dict[str, float]):
 
 
 #: Tables of the linker's own, beside the store's.
-TABLES: tuple[str, ...] = ("link_centroids", "link_centroid_features", "link_feature_df")
+TABLES: tuple[str, ...] = (
+    "link_centroids",
+    "link_centroid_features",
+    "link_feature_df",
+    "corpus_claim_merges",
+)
 
 # No PRIMARY KEY: rows are replaced by DELETE + INSERT, which DuckDB's key check rejects when
 # one transaction (a batch of articles) replaces the same key twice.
@@ -141,7 +165,13 @@ CREATE TABLE IF NOT EXISTS link_centroids (
 );
 CREATE TABLE IF NOT EXISTS link_centroid_features (
     corpus_claim_id INTEGER, feature VARCHAR,
-    n INTEGER                        -- members with the feature
+    n INTEGER,                       -- members with the feature
+    weight DOUBLE                    -- the sum of their weights of it
+);
+CREATE TABLE IF NOT EXISTS corpus_claim_merges (
+    old_id INTEGER,                  -- a corpus claim merged into ...
+    new_id INTEGER,                  -- ... this one (always the surviving id)
+    merged_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS link_feature_df (
     feature VARCHAR,
@@ -153,6 +183,18 @@ CREATE TABLE IF NOT EXISTS link_feature_df (
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the linker's tables; fill them from ``claim_features`` for an older store."""
     con.execute(_SCHEMA)
+    columns = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'link_centroid_features'"
+        ).fetchall()
+    }
+    if "weight" not in columns:
+        # A store from before the weighted centroids: recompute them.
+        con.execute("ALTER TABLE link_centroid_features ADD COLUMN weight DOUBLE")
+        rebuild_tables(con)
+        return
     row = con.execute("SELECT count(*) FROM link_centroids").fetchone()
     if row is not None and row[0] == 0 and _has_links(con):
         rebuild_tables(con)
@@ -184,7 +226,7 @@ def rebuild_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT INTO link_centroid_features
-        SELECT l.corpus_claim_id, f.feature, count(*) FROM claim_features f
+        SELECT l.corpus_claim_id, f.feature, count(*), sum(f.weight) FROM claim_features f
         JOIN claim_links l ON l.article_id = f.article_id AND l.claim_id = f.claim_id
         GROUP BY 1, 2
         """
@@ -316,24 +358,26 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
                     feats[f"n:{_number(q.value)}"] = W_NUMBER
             span = doc.char_span(start, end, alignment_mode="expand")
+            roles = token_roles(span, excluded) if span is not None else {}
             for token in span or []:
+                role = roles.get(token.i, 1.0)
                 owner = entity_of_token.get(token.i)
                 if owner is not None:
-                    feats[f"e:{owner}"] = W_ENTITY
+                    _keep(feats, f"e:{owner}", W_ENTITY * role)
                     continue
                 if token.i in date_tokens:
                     continue
                 if _DIGITS.match(token.text):
                     value = _parse_number(token.text)
                     if value is not None:
-                        feats[f"n:{_number(value)}"] = W_NUMBER
+                        _keep(feats, f"n:{_number(value)}", W_NUMBER * role)
                     continue
                 if token.pos_ not in _CONTENT_POS or not token.is_alpha:
                     continue
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
-                feats.setdefault(f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
+                _keep(feats, f"w:{predicate_class(lemma, token.pos_)}", W_WORD * role)
         result[claim.id] = feats
     vectors = embeddings.embed_claims(evidence) if record.claims else None
     if vectors is not None:
@@ -342,19 +386,125 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
     return result
 
 
+def _keep(feats: dict[str, float], feature: str, weight: float) -> None:
+    """Keep the highest weight a feature gets from any of its tokens."""
+    if weight > feats.get(feature, 0.0):
+        feats[feature] = weight
+
+
+#: Dependencies that attach an argument to its predicate: their heads are core words.
+_ARGUMENT_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "acomp", "agent", "prep", "pobj"}
+)
+#: Dependencies that open a second or subordinate clause (or a loose modifier): what is under
+#: them is side information.
+_SIDE_DEPS = frozenset(
+    {"conj", "advcl", "relcl", "appos", "parataxis", "acl", "npadvmod", "ccomp", "xcomp"}
+)
+#: Dependencies through which a speech or cue predicate passes on to the proposition it
+#: introduces ("rejected accusations that it was arming rebels", "said that ...").
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acl", "relcl"})
+
+
+def main_predicate(span: Span, excluded: frozenset[str] = frozenset()) -> Token | None:
+    """The predicate of a statement's content: the first token whose head lies outside the
+    span, followed down through a clause when it only says how something was said.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc, Span, Token
+    >>> words = "Velmora had supplied drones to the militia".split()
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[2, 2, 2, 2, 2, 6, 4],
+    ...           deps=["nsubj", "aux", "ROOT", "dobj", "prep", "det", "pobj"])
+    >>> main_predicate(doc[:]).text
+    'supplied'
+    """
+    roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
+    if not roots:
+        return None
+    predicate = roots[0]
+    for _ in range(3):
+        if predicate.lemma_.lower() not in excluded and predicate.pos_ != "NOUN":
+            break
+        # The clause it introduces: a direct clausal child ("said that ..."), else one
+        # under its object ("rejected accusations that ...").
+        inner = [t for t in predicate.children if t.dep_ in _CLAUSE_DEPS] or [
+            g for t in predicate.children for g in t.children if g.dep_ in _CLAUSE_DEPS
+        ]
+        inner = [t for t in inner if span.start <= t.i < span.end]
+        if not inner:
+            break
+        predicate = inner[0]
+    return predicate
+
+
+def token_roles(span: Span, excluded: frozenset[str] = frozenset()) -> dict[int, float]:
+    """The role weight of each token of a content span, by token index: :data:`W_CORE` for
+    the main predicate and its arguments' heads (with their compounds), :data:`W_SIDE` for
+    tokens under a second or subordinate clause or outside the predicate's clause, 1 else.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc, Span, Token
+    >>> words = "Velmora sent drones , adding that aid was late".split()
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 1, 1, 1, 8, 8, 4, 7],
+    ...           deps=["nsubj", "ROOT", "dobj", "punct", "advcl", "mark", "nsubj", "ccomp",
+    ...                 "acomp"])
+    >>> roles = token_roles(doc[:])
+    >>> [roles[i] for i in (0, 1, 2, 4, 6)]
+    [2.0, 2.0, 2.0, 0.5, 0.5]
+    """
+    predicate = main_predicate(span, excluded)
+    roles: dict[int, float] = {}
+    if predicate is None:
+        return roles
+    # A coordinated verb without a subject of its own shares the predicate's ("were made in
+    # Velmora and delivered to the militia"); one with its own subject is a second clause.
+    predicates = [predicate] + [
+        t
+        for t in predicate.children
+        if t.dep_ == "conj"
+        and t.pos_ in ("VERB", "AUX")
+        and not any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in t.children)
+    ]
+    core = {p.i for p in predicates}
+    for child in (c for p in predicates for c in p.children):
+        if child.dep_ not in _ARGUMENT_DEPS:
+            continue
+        heads = [child]
+        if child.dep_ in ("prep", "agent", "dative"):
+            heads = [g for g in child.children if g.dep_ == "pobj"] or heads
+        for head in heads:
+            core.add(head.i)
+            core.update(g.i for g in head.children if g.dep_ in ("compound", "amod", "nummod"))
+    for token in span:
+        if token.i in core:
+            roles[token.i] = W_CORE
+            continue
+        node, side = token, False
+        while node != predicate and node.head != node:
+            if node.dep_ in _SIDE_DEPS and node.i not in core:
+                side = True
+                break
+            node = node.head
+        roles[token.i] = W_SIDE if side or node != predicate else 1.0
+    return roles
+
+
 @dataclass
 class _Centroid:
-    """A corpus claim as the linker sees it: member counts per feature, summed vector."""
+    """A corpus claim as the linker sees it: per feature, its members with it and the sum of
+    their weights of it; the summed vector."""
 
     members: int = 0
     features: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
     vector_members: int = 0
     vector: list[float] | None = None
 
     def add(self, feats: Mapping[str, float], vector: Sequence[float] | None) -> None:
         self.members += 1
-        for f in feats:
+        for f, w in feats.items():
             self.features[f] = self.features.get(f, 0) + 1
+            self.weights[f] = self.weights.get(f, 0.0) + w
         if vector is not None and len(vector):
             self.vector_members += 1
             if self.vector is None:
@@ -362,16 +512,46 @@ class _Centroid:
             else:
                 self.vector = [a + float(b) for a, b in zip(self.vector, vector, strict=True)]
 
+    def key_words(self, df: Mapping[str, int], total: int) -> set[str]:
+        """Its telling core words: content words that most members have as the predicate
+        or an argument head, and that are not common in the corpus."""
+        return {
+            f
+            for f, n in self.features.items()
+            if f.startswith("w:")
+            and n * 2 >= self.members
+            and self.weights[f] >= n * W_WORD * (1 + W_CORE) / 2
+            and idf(df.get(f, 0), total) >= DISCOURSE_MIN_IDF
+        }
+
+    def merge(self, other: _Centroid) -> None:
+        """Take in another corpus claim's members."""
+        self.members += other.members
+        for f, n in other.features.items():
+            self.features[f] = self.features.get(f, 0) + n
+            self.weights[f] = self.weights.get(f, 0.0) + other.weights.get(f, 0.0)
+        self.vector_members += other.vector_members
+        if other.vector is not None:
+            self.vector = (
+                list(other.vector)
+                if self.vector is None
+                else [a + b for a, b in zip(self.vector, other.vector, strict=True)]
+            )
+
+
+def centroid_similarity(a: _Centroid, b: _Centroid, df: Mapping[str, int], total: int) -> float:
+    """Cosine of two corpus claims' IDF-weighted centroids."""
+    va = {f: w / a.members * idf(df.get(f, 0), total) for f, w in a.weights.items()}
+    vb = {f: w / b.members * idf(df.get(f, 0), total) for f, w in b.weights.items()}
+    return similarity(va, vb) if a.members and b.members else 0.0
+
 
 def centroid_score(
     feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
 ) -> float:
     """Cosine of a claim's IDF-weighted features and a corpus claim's IDF-weighted centroid."""
     q = {f: w * idf(df.get(f, 0), total) for f, w in feats.items()}
-    c = {
-        f: n / centroid.members * feature_kind_weight(f) * idf(df.get(f, 0), total)
-        for f, n in centroid.features.items()
-    }
+    c = {f: w / centroid.members * idf(df.get(f, 0), total) for f, w in centroid.weights.items()}
     dot = sum(w * c[f] for f, w in q.items() if f in c)
     nq = math.sqrt(sum(w * w for w in q.values()))
     nc = math.sqrt(sum(w * w for w in c.values()))
@@ -406,11 +586,13 @@ def link_claims(
     content word with it and with those the article's earlier claims started or joined. A
     claim with no content word of its own (a reaction that only points at a claim: "the
     report confirmed what Daskia had said") joins the corpus claim of the article's preceding
-    claim, with the score :data:`INHERITED_SCORE`. A claim that joins none is left out of the
-    result, and the store gives it a new corpus claim
-    with the next free id (``max(id) + 1``, in the article's claim order), the id this function
-    already counted on for later claims of the same article. The linker's tables are updated
-    for every claim.
+    claim, with the score :data:`INHERITED_SCORE`. When a claim scores at least
+    :data:`MERGE_THRESHOLD` against two corpus claims, or the corpus claim it joined comes
+    within :data:`CENTROID_MERGE_THRESHOLD` of another candidate, the two are merged
+    (:func:`merge_corpus_claims`; the older id survives). A claim that joins none is left out
+    of the result, and the store gives it a new corpus claim with the next free id
+    (``max(id) + 1``, in the article's claim order), the id this function counted on for
+    later claims of the same article. The linker's tables are updated for every claim.
     """
     if not features:
         return {}
@@ -418,10 +600,13 @@ def link_claims(
     total, df = _read_df(con, all_features)
     centroids = _read_candidates(con, [f for f in all_features if f.startswith("w:")], df)
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
-    next_id = (int(row[0]) if row else 0) + 1
+    max_id = int(row[0]) if row else 0
     stored = set(centroids)
-    links: dict[str, tuple[int, float]] = {}
-    assigned: list[tuple[int, Mapping[str, float], list[float] | None]] = []
+    # Corpus claims the article starts get provisional ids -1, -2, ... until the end, when
+    # merges are known and the store's ids (max(id) + 1, ... in claim order) can be given.
+    provisional = 0
+    assigned: list[_Assigned] = []
+    merges: list[tuple[int, int]] = []
     for claim, feats in features.items():
         vector = getattr(feats, "vector", None)
         words = {f for f in feats if f.startswith("w:")}
@@ -431,29 +616,163 @@ def link_claims(
         total += 1
         for f in feats:
             df[f] = df.get(f, 0) + 1
-        best: tuple[int, float] | None = None
+        scores: list[tuple[float, int]] = []
         if not words and assigned:
             # Nothing of its own to compare ("the report confirmed what Daskia had said"):
             # a reaction to the claim the article was just reporting on.
-            best = (assigned[-1][0], INHERITED_SCORE)
-        for cid in sorted(centroids) if best is None else ():
+            scores = [(INHERITED_SCORE, assigned[-1].cid)]
+        for cid in sorted(centroids, key=_age) if not scores else ():
             centroid = centroids[cid]
             if not words & centroid.features.keys():
                 continue  # entities alone ("Kherson") never link two claims
             score, threshold = link_score(feats, vector, centroid, df, total)
-            if score >= threshold and (best is None or score > best[1]):
-                best = (cid, score)
-        if best is None:
-            cid = next_id
-            next_id += 1
-            centroids[cid] = _Centroid()
+            if score >= threshold:
+                scores.append((score, cid))
+        # The best score wins; on a tie, the older corpus claim.
+        scores.sort(key=lambda sc: (-sc[0], _age(sc[1])))
+        if not scores:
+            prior = discourse_prior(feats, vector, assigned, centroids, df, total)
+            scores = [prior] if prior is not None else []
+        if scores:
+            score, cid = scores[0]
         else:
-            cid = best[0]
-            links[claim] = best
+            provisional -= 1
+            score, cid = 1.0, provisional
+            centroids[cid] = _Centroid()
         centroids[cid].add(feats, vector)
-        assigned.append((cid, feats, vector))
-    _write(con, centroids, stored, assigned, df)
+        assigned.append(_Assigned(claim, cid, score, feats, vector))
+        # Merges: the claim is strong evidence for two corpus claims, or the one it joined
+        # now looks like another candidate; either way the two must share a key word (a
+        # telling core word of most of their members: not a drone claim and a hospital claim
+        # that both name the drones).
+        strong = (
+            {c for sc, c in scores[1:] if sc >= MERGE_THRESHOLD}
+            if score >= MERGE_THRESHOLD
+            else set()
+        )
+        keys = centroids[cid].key_words(df, total)
+        partners = [
+            c
+            for c in sorted(centroids, key=_age)
+            if c != cid
+            and keys & centroids[c].key_words(df, total)
+            and (
+                c in strong
+                or centroid_similarity(centroids[cid], centroids[c], df, total)
+                >= CENTROID_MERGE_THRESHOLD
+            )
+        ]
+        for other in partners:
+            keep, gone = sorted((cid, other), key=_age)
+            if gone not in centroids or keep not in centroids:
+                continue
+            if gone == max_id:
+                continue  # the store numbers new claims from max(id): never free the max
+            centroids[keep].merge(centroids.pop(gone))
+            for item in assigned:
+                if item.cid == gone:
+                    item.cid, item.moved = keep, True
+            if gone > 0:
+                merges.append((gone, keep))
+            cid = keep
+    # The store's ids for the corpus claims the article starts, in claim order.
+    final: dict[int, int] = {}
+    links: dict[str, tuple[int, float]] = {}
+    for item in assigned:
+        if item.cid < 0 and item.cid not in final:
+            final[item.cid] = max_id + 1 + len(final)
+            if not item.moved:
+                continue  # left unlinked: the store creates the corpus claim
+        cid = final.get(item.cid, item.cid)
+        score = item.score
+        if item.moved:
+            score = link_score(item.feats, item.vector, centroids[item.cid], df, total)[0]
+        links[item.claim] = (cid, score)
+    for old, new in final.items():
+        centroids[new] = centroids.pop(old)
+    for item in assigned:
+        item.cid = final.get(item.cid, item.cid)
+    _apply_merges(con, merges)
+    _write(con, centroids, stored, assigned, df, [gone for gone, _ in merges])
     return links
+
+
+def discourse_prior(
+    feats: Mapping[str, float],
+    vector: Sequence[float] | None,
+    assigned: Sequence[_Assigned],
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+) -> tuple[float, int] | None:
+    """``(score, corpus claim)`` for a claim that reached no corpus claim on its own but shares
+    a telling feature with one the article's earlier claims joined (nearest preceding first,
+    the lead claim's last): a core word of its proposition (predicate class or argument head)
+    or a specific entity or number that the corpus claim has too, and scores at least
+    :data:`DISCOURSE_THRESHOLD`. News articles are about few claims, so weak evidence that
+    points at one of them is enough; a background statement sharing none stays apart.
+    """
+    seen: set[int] = set()
+    for item in reversed(assigned):
+        if item.cid in seen:
+            continue
+        seen.add(item.cid)
+        centroid = centroids[item.cid]
+        shared = [
+            f
+            for f, w in feats.items()
+            if f in centroid.features
+            and idf(df.get(f, 0), total) >= DISCOURSE_MIN_IDF
+            and (not f.startswith("w:") or w >= W_WORD * W_CORE)
+        ]
+        if not shared:
+            continue
+        score = link_score(feats, vector, centroid, df, total)[0]
+        if score >= DISCOURSE_THRESHOLD:
+            return score, item.cid
+    return None
+
+
+@dataclass
+class _Assigned:
+    """A claim of the article being linked, and the corpus claim it is in so far."""
+
+    claim: str
+    cid: int
+    score: float
+    feats: Mapping[str, float]
+    vector: list[float] | None
+    moved: bool = False  # its corpus claim was merged into another
+
+
+def _age(cid: int) -> tuple[int, int]:
+    """Sort key, oldest first: stored ids ascending, then the article's provisional ones."""
+    return (0, cid) if cid > 0 else (1, -cid)
+
+
+def _apply_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[int, int]]) -> None:
+    """Merge stored corpus claims ``old -> new``: links move, the old row goes, and the merge
+    is recorded (earlier merges into ``old`` now point at ``new``)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for old, new in merges:
+        con.execute(
+            "UPDATE claim_links SET corpus_claim_id = ? WHERE corpus_claim_id = ?", [new, old]
+        )
+        con.execute("DELETE FROM corpus_claims WHERE id = ?", [old])
+        con.execute("UPDATE corpus_claim_merges SET new_id = ? WHERE new_id = ?", [new, old])
+        con.execute("INSERT INTO corpus_claim_merges VALUES (?, ?, ?)", [old, new, now])
+
+
+def resolve_claim_id(con: duckdb.DuckDBPyConnection, claim_id: int) -> int:
+    """The corpus claim id that ``claim_id`` lives on as: itself, or the claim it was merged
+    into."""
+    try:
+        row = con.execute(
+            "SELECT new_id FROM corpus_claim_merges WHERE old_id = ?", [claim_id]
+        ).fetchone()
+    except duckdb.CatalogException:
+        return claim_id
+    return int(row[0]) if row else claim_id
 
 
 def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> tuple[int, dict[str, int]]:
@@ -479,7 +798,7 @@ def _read_candidates(
             WHERE feature IN (SELECT unnest($1))
         )
         SELECT c.corpus_claim_id, c.members, c.vector_members, c.vector,
-               list(f.feature), list(f.n), list(coalesce(d.n, 0))
+               list(f.feature), list(f.n), list(f.weight), list(coalesce(d.n, 0))
         FROM cand
         JOIN link_centroids c USING (corpus_claim_id)
         JOIN link_centroid_features f USING (corpus_claim_id)
@@ -489,11 +808,12 @@ def _read_candidates(
         [words],
     ).fetchall()
     centroids: dict[int, _Centroid] = {}
-    for cid, members, vector_members, vector, names, counts, dfs in rows:
+    for cid, members, vector_members, vector, names, counts, weights, dfs in rows:
         df.update(zip(map(str, names), map(int, dfs), strict=True))
         centroids[int(cid)] = _Centroid(
             members=int(members),
             features={str(f): int(n) for f, n in zip(names, counts, strict=True)},
+            weights={str(f): float(w) for f, w in zip(names, weights, strict=True)},
             vector_members=int(vector_members),
             vector=[float(x) for x in vector] if vector is not None else None,
         )
@@ -504,13 +824,15 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     centroids: Mapping[int, _Centroid],
     stored: set[int],
-    assigned: Sequence[tuple[int, Mapping[str, float], list[float] | None]],
+    assigned: Sequence[_Assigned],
     df: Mapping[str, int],
+    merged: Sequence[int] = (),
 ) -> None:
-    """Write the touched centroids back (replace their rows) and the new document
-    frequencies (``df``, which already counts the article's claims) of their features."""
-    touched = sorted({cid for cid, _, _ in assigned})
-    old = [cid for cid in touched if cid in stored]
+    """Write the touched centroids back (replace their rows), drop those merged into
+    others, and write the new document frequencies (``df``, which already counts the
+    article's claims) of their features."""
+    touched = sorted({item.cid for item in assigned})
+    old = [cid for cid in touched if cid in stored] + list(merged)
     if old:
         con.execute(
             "DELETE FROM link_centroid_features WHERE corpus_claim_id IN (SELECT unnest($1))",
@@ -538,13 +860,13 @@ def _write(
         con,
         "link_centroid_features",
         [
-            {"corpus_claim_id": cid, "feature": f, "n": n}
+            {"corpus_claim_id": cid, "feature": f, "n": n, "weight": centroids[cid].weights[f]}
             for cid in touched
             for f, n in sorted(centroids[cid].features.items())
         ],
-        '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER"}',
+        '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER", "weight": "DOUBLE"}',
     )
-    counts = sorted({f for _, feats, _ in assigned for f in feats})
+    counts = sorted({f for item in assigned for f in item.feats})
     if counts:
         con.execute("DELETE FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [counts])
         _insert_json(
