@@ -1,7 +1,7 @@
 """Load on ``sayso serve`` over loopback: requests per second and p50/p99 latency.
 
     python benchmarks/serve.py [--db FILE] [--count 60] [--concurrency 4] [--time-limit 60]
-                               [--sizes 1,4,16] [--claim-count 400]
+                               [--sizes 1,4,16] [--claim-count 400] [--charts 20]
 
 Starts ``sayso serve`` on a free 127.0.0.1 port (over ``--db``, or over a store built from
 ``tests/fixtures/linking``), then for each endpoint sends at most ``--count`` requests from
@@ -9,7 +9,10 @@ Starts ``sayso serve`` on a free 127.0.0.1 port (over ``--db``, or over a store 
 
 * ``POST /api/analyze`` with invented articles of ``--sizes`` template articles each
   (``benchmarks/generate_corpus.py``; every request a different text, so no cache helps);
-* ``GET /claims/{id}`` over the corpus claims in turn.
+* ``GET /claims/{id}`` over the corpus claims in turn;
+
+and times the first draw of ``--charts`` claim charts (``/claims/{id}/timeline.svg``, drawn
+once per claim, then cached), one at a time.
 
 Once the server has stopped, the same work runs in this process, one call at a time and
 with no HTTP, as the baseline: ``sayso.api.analyze_article`` on the same texts, and the
@@ -191,8 +194,8 @@ def run(args: argparse.Namespace, db: Path) -> dict[str, Any]:
         ids = claim_ids(base, 100)
         if not ids:
             raise SystemExit("benchmarks/serve.py: the corpus has no claims to load")
-        # The first claim page also estimates credibility over the corpus (then cached):
-        # timed on its own, not mixed into the load.
+        # The first claim page may do one-time work (caches): timed on its own, not mixed
+        # into the load.
         start = time.perf_counter()
         httpx.get(f"{base}/claims/{ids[0]}", timeout=120).raise_for_status()
         first_claim_s = time.perf_counter() - start
@@ -207,6 +210,13 @@ def run(args: argparse.Namespace, db: Path) -> dict[str, Any]:
         )
         for c in client.clients:  # type: ignore[attr-defined]
             c.close()
+        # The chart a claim page shows is drawn once per claim (matplotlib), then cached:
+        # time the first draw of each, one at a time.
+        charts: list[float] = []
+        for cid in ids[: args.charts]:
+            start = time.perf_counter()
+            httpx.get(f"{base}/claims/{cid}/timeline.svg", timeout=120).raise_for_status()
+            charts.append(time.perf_counter() - start)
 
     # Baselines, with the server stopped so they have the machine to themselves.
     from sayso.api import analyze_article
@@ -239,7 +249,7 @@ def run(args: argparse.Namespace, db: Path) -> dict[str, Any]:
     with Corpus(db, read_only=True) as corpus:
         view = CorpusView(corpus)
         template = page_env().get_template("claim.html")
-        template.render(corpus=view, page=view.claim_page(ids[0]))  # credibility, as above
+        template.render(corpus=view, page=view.claim_page(ids[0]))  # one-time work, as above
 
         def build(i: int) -> int:
             template.render(corpus=view, page=view.claim_page(ids[i % len(ids)]))
@@ -256,10 +266,23 @@ def run(args: argparse.Namespace, db: Path) -> dict[str, Any]:
     results["GET /claims/{id}"]["first_ms"] = round(first_claim_s * 1000, 1)
     results["GET /claims/{id}"]["store_query"] = store.summary()
     print(f"{'  Corpus.claim (query only)':<28} {store.per_s:>8.2f} calls/s", flush=True)
+    if charts:
+        ms = np.array(charts) * 1000
+        results["GET /claims/{id}/timeline.svg"] = {
+            "first_draws": len(charts),
+            "p50_ms": round(float(np.percentile(ms, 50)), 1),
+            "max_ms": round(float(ms.max()), 1),
+        }
+        print(
+            f"{'GET /claims/{id}/timeline.svg':<28} first draw of {len(charts)} charts: "
+            f"p50 {np.percentile(ms, 50):.0f} ms, max {ms.max():.0f} ms",
+            flush=True,
+        )
     return {
         "concurrency": args.concurrency,
         "count": args.count,
         "claim_count": args.claim_count,
+        "charts": args.charts,
         "time_limit_s": args.time_limit,
         "endpoints": results,
     }
@@ -271,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="serve this store (default: a new one)")
     parser.add_argument("--count", type=int, default=60, help="analyze requests per size")
     parser.add_argument("--claim-count", type=int, default=400, help="claim page requests")
+    parser.add_argument("--charts", type=int, default=20, help="claim charts drawn, first time")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument(
         "--time-limit", type=float, default=60.0, help="seconds per endpoint, at most"
