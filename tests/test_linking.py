@@ -178,3 +178,104 @@ def test_embeddings_put_paraphrases_closer_than_other_claims() -> None:
     other = embeddings.cosine(vectors[0], vectors[2])
     assert same > other
     assert sum(x * x for x in vectors[2]) == pytest.approx(1.0)
+
+
+def test_the_predicate_and_its_arguments_weigh_more_than_a_trailing_clause(
+    nlp: Language,
+) -> None:
+    from sayso.api import analyze
+
+    record = analyze(
+        "The ministry said that Arvel had delivered rifles and mortars to the rebels, "
+        "adding that the harvest in the valley was poor.",
+        nlp=nlp,
+    )
+    (feats,) = article_claim_features(record, nlp(record.text)).values()
+    core = linking.W_WORD * linking.W_CORE
+    # The predicate (by its class) and its object heads, coordinated ones included.
+    assert feats["w:supply"] == feats["w:rifle"] == feats["w:mortar"] == core
+    # The clause added after the proposition is background.
+    assert feats["w:harvest"] == feats["w:valley"] == linking.W_WORD * linking.W_SIDE
+
+
+def test_a_background_statement_does_not_join_the_article_claim(
+    tmp_path: Path, nlp: Language
+) -> None:
+    from sayso.api import analyze
+    from sayso.corpus.api import Corpus
+
+    earlier = "Arvel sent rifles to the Kessin rebels in March, officials in Dorra said on Monday."
+    later = (
+        "Arvel delivered rifles and mortars to the Kessin rebels, the ministry said on Tuesday. "
+        "The fighting has displaced 30,000 people, aid agencies said. "
+        "The shipments continued through April, a diplomat said."
+    )
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        for text in (earlier, later):
+            corpus.add_record(analyze(text, nlp=nlp))
+        rows = corpus.con.execute(
+            "SELECT k.text, l.corpus_claim_id, l.score FROM claim_links l "
+            "JOIN claims k ON k.article_id = l.article_id AND k.id = l.claim_id"
+        ).fetchall()
+    link = {str(text).split()[1]: (int(cid), float(score)) for text, cid, score in rows}
+    arms = link["sent"][0]
+    assert link["delivered"][0] == arms
+    # Shares nothing telling with the arms claim: a claim of its own.
+    assert link["fighting"][0] != arms
+    # Too little to link on its own, but its predicate class (shipments: supply) is the
+    # article's arms claim's: the discourse prior joins it, with its own (low) score.
+    assert link["shipments"][0] == arms
+    assert 0 < link["shipments"][1] < linking.LINK_THRESHOLD
+
+
+def test_two_corpus_claims_a_later_claim_shows_to_be_one_are_merged(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _story(con)
+    core = linking.W_CORE
+    # Two reports of a bridge blown up, kept apart by strict thresholds ...
+    monkeypatch.setattr(linking, "LINK_THRESHOLD", 0.9)
+    monkeypatch.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
+    north = _add(con, "n", {"c1": {"w:bridge": core, "w:blow": core, "w:ferry": 1.0}})["c1"]
+    south = _add(con, "s", {"c1": {"w:bridge": core, "w:blow": core, "w:tunnel": 1.0}})["c1"]
+    _add(con, "other", {"c1": {"w:election": core, "w:vote": core}})
+    assert north < south
+    monkeypatch.undo()
+    # ... until a claim with both core words joins one and brings the two together.
+    links = _add(con, "both", {"c1": {"w:bridge": core, "w:blow": core, "w:river": 1.0}})
+    assert links["c1"] == north
+    merged = con.execute(
+        "SELECT DISTINCT corpus_claim_id FROM claim_links WHERE claim_id = 'c1' "
+        "AND article_id IN (SELECT article_id FROM claims WHERE text IN ('n c1', 's c1'))"
+    ).fetchall()
+    assert merged == [(north,)]
+    assert con.execute("SELECT count(*) FROM corpus_claims WHERE id = ?", [south]).fetchone() == (
+        0,
+    )
+    assert con.execute("SELECT old_id, new_id FROM corpus_claim_merges").fetchall() == [
+        (south, north)
+    ]
+    assert linking.resolve_claim_id(con, south) == north
+    assert linking.resolve_claim_id(con, north) == north
+    (members,) = con.execute(
+        "SELECT members FROM link_centroids WHERE corpus_claim_id = ?", [north]
+    ).fetchone() or (None,)
+    assert members == 3
+    assert con.execute(
+        "SELECT count(*) FROM link_centroid_features WHERE corpus_claim_id = ?", [south]
+    ).fetchone() == (0,)
+    # The linker's tables after the merge are what its links give.
+    before = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in linking.TABLES]
+    linking.rebuild_tables(con)
+    after = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in linking.TABLES]
+    assert after == before
+
+
+def test_a_store_from_before_weighted_centroids_is_rebuilt(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _story(con)
+    con.execute("ALTER TABLE link_centroid_features DROP COLUMN weight")
+    linking.ensure_tables(con)
+    rows = con.execute("SELECT count(*), count(weight) FROM link_centroid_features").fetchone()
+    assert rows is not None and rows[0] == rows[1] > 0

@@ -92,7 +92,7 @@ W_SIDE = 0.5
 #: article's earlier claims joined, from this score, when it shares a core word, entity or
 #: number with it that is at least this specific (IDF; the story's main actors are not).
 DISCOURSE_THRESHOLD = 0.03
-DISCOURSE_MIN_IDF = 1.5
+DISCOURSE_MIN_IDF = 1.0
 #: A claim scoring at least this against two corpus claims makes them one ...
 MERGE_THRESHOLD = 0.3
 #: ... as does a corpus claim whose centroid comes this close to another's (cosine).
@@ -452,8 +452,10 @@ def token_roles(span: Span, excluded: frozenset[str] = frozenset()) -> dict[int,
     >>> [roles[i] for i in (0, 1, 2, 4, 6)]
     [2.0, 2.0, 2.0, 0.5, 0.5]
     """
-    predicate = main_predicate(span, excluded)
     roles: dict[int, float] = {}
+    if not span.doc.has_annotation("DEP"):
+        return roles  # no parse: every word counts the same
+    predicate = main_predicate(span, excluded)
     if predicate is None:
         return roles
     # A coordinated verb without a subject of its own shares the predicate's ("were made in
@@ -472,6 +474,8 @@ def token_roles(span: Span, excluded: frozenset[str] = frozenset()) -> dict[int,
         heads = [child]
         if child.dep_ in ("prep", "agent", "dative"):
             heads = [g for g in child.children if g.dep_ == "pobj"] or heads
+        # "rifles and mortars": coordinated heads are arguments as well.
+        heads += [g for head in heads for g in head.children if g.dep_ == "conj"]
         for head in heads:
             core.add(head.i)
             core.update(g.i for g in head.children if g.dep_ in ("compound", "amod", "nummod"))
@@ -889,8 +893,9 @@ def _insert_json(
 
 
 def tagging_doc(nlp: Language, text: str) -> Doc:
-    """Re-parse a record's text with only the tagging pipes (for records stored without a doc)."""
-    tagging = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+    """Re-parse a record's text with only the tagging pipes and the parser (for records
+    stored without a doc; the parser gives the predicate and its arguments)."""
+    tagging = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
     wanted = [name for name in nlp.pipe_names if name in tagging]
     with nlp.select_pipes(enable=wanted):
         return nlp(text)
