@@ -61,7 +61,7 @@ from typing import Any
 import duckdb
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from sayso.corpus import embeddings
 from sayso.record import ArticleAnalysis, Claim
@@ -74,29 +74,23 @@ W_NUMBER = 1.5
 #: (two articles) a word both claims share is not yet "common", so the IDF stays near flat.
 IDF_PRIOR = 10
 #: The lexical cosine from which a claim joins an existing corpus claim.
-LINK_THRESHOLD = 0.2
+LINK_THRESHOLD = 0.25
 #: With embeddings: the weight of the embedding cosine in the combined score ...
 EMBEDDING_WEIGHT = 0.5
 #: ... and the combined score from which a claim joins an existing corpus claim.
 EMBEDDING_THRESHOLD = 0.35
 
-#: How much a word counts by its role in the statement's proposition (multiplied with its kind
-#: weight): the main predicate and the heads of its arguments (subject, object, prepositional
-#: objects, with their compounds) say what the claim is ...
-W_CORE = 2.0
-#: ... while words in a second or subordinate clause (", adding that ...", "the militia that has
-#: fought since January", a later sentence of the same quote) are mostly background.
-W_SIDE = 0.5
-
+#: A feature is *specific* from this IDF on (in at most about a third of the stored claims):
+#: what the discourse prior and merges look at, not a story's main actors.
+SPECIFIC_IDF = 1.0
 #: Article discourse prior: a claim that joins nothing may still join a corpus claim the
-#: article's earlier claims joined, from this score, when it shares a core word, entity or
-#: number with it that is at least this specific (IDF; the story's main actors are not).
-DISCOURSE_THRESHOLD = 0.03
-DISCOURSE_MIN_IDF = 1.0
+#: article's earlier claims joined, from this score, when it shares a specific feature with it.
+DISCOURSE_THRESHOLD = 0.05
 #: A claim scoring at least this against two corpus claims makes them one ...
 MERGE_THRESHOLD = 0.3
-#: ... as does a corpus claim whose centroid comes this close to another's (cosine).
-CENTROID_MERGE_THRESHOLD = 0.2
+#: ... as does a corpus claim whose centroid comes this close to another's (cosine); either
+#: way only when the two share a key word (:meth:`_Centroid.key_words`).
+CENTROID_MERGE_THRESHOLD = 0.25
 
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
 #: of the article's preceding claim.
@@ -358,26 +352,24 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
                     feats[f"n:{_number(q.value)}"] = W_NUMBER
             span = doc.char_span(start, end, alignment_mode="expand")
-            roles = token_roles(span, excluded) if span is not None else {}
             for token in span or []:
-                role = roles.get(token.i, 1.0)
                 owner = entity_of_token.get(token.i)
                 if owner is not None:
-                    _keep(feats, f"e:{owner}", W_ENTITY * role)
+                    _keep(feats, f"e:{owner}", W_ENTITY)
                     continue
                 if token.i in date_tokens:
                     continue
                 if _DIGITS.match(token.text):
                     value = _parse_number(token.text)
                     if value is not None:
-                        _keep(feats, f"n:{_number(value)}", W_NUMBER * role)
+                        _keep(feats, f"n:{_number(value)}", W_NUMBER)
                     continue
                 if token.pos_ not in _CONTENT_POS or not token.is_alpha:
                     continue
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
-                _keep(feats, f"w:{predicate_class(lemma, token.pos_)}", W_WORD * role)
+                _keep(feats, f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
         result[claim.id] = feats
     vectors = embeddings.embed_claims(evidence) if record.claims else None
     if vectors is not None:
@@ -390,107 +382,6 @@ def _keep(feats: dict[str, float], feature: str, weight: float) -> None:
     """Keep the highest weight a feature gets from any of its tokens."""
     if weight > feats.get(feature, 0.0):
         feats[feature] = weight
-
-
-#: Dependencies that attach an argument to its predicate: their heads are core words.
-_ARGUMENT_DEPS = frozenset(
-    {"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "acomp", "agent", "prep", "pobj"}
-)
-#: Dependencies that open a second or subordinate clause (or a loose modifier): what is under
-#: them is side information.
-_SIDE_DEPS = frozenset(
-    {"conj", "advcl", "relcl", "appos", "parataxis", "acl", "npadvmod", "ccomp", "xcomp"}
-)
-#: Dependencies through which a speech or cue predicate passes on to the proposition it
-#: introduces ("rejected accusations that it was arming rebels", "said that ...").
-_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acl", "relcl"})
-
-
-def main_predicate(span: Span, excluded: frozenset[str] = frozenset()) -> Token | None:
-    """The predicate of a statement's content: the first token whose head lies outside the
-    span, followed down through a clause when it only says how something was said.
-
-    >>> import spacy
-    >>> from spacy.tokens import Doc, Span, Token
-    >>> words = "Velmora had supplied drones to the militia".split()
-    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[2, 2, 2, 2, 2, 6, 4],
-    ...           deps=["nsubj", "aux", "ROOT", "dobj", "prep", "det", "pobj"])
-    >>> main_predicate(doc[:]).text
-    'supplied'
-    """
-    roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
-    if not roots:
-        return None
-    predicate = roots[0]
-    for _ in range(3):
-        if predicate.lemma_.lower() not in excluded and predicate.pos_ != "NOUN":
-            break
-        # The clause it introduces: a direct clausal child ("said that ..."), else one
-        # under its object ("rejected accusations that ...").
-        inner = [t for t in predicate.children if t.dep_ in _CLAUSE_DEPS] or [
-            g for t in predicate.children for g in t.children if g.dep_ in _CLAUSE_DEPS
-        ]
-        inner = [t for t in inner if span.start <= t.i < span.end]
-        if not inner:
-            break
-        predicate = inner[0]
-    return predicate
-
-
-def token_roles(span: Span, excluded: frozenset[str] = frozenset()) -> dict[int, float]:
-    """The role weight of each token of a content span, by token index: :data:`W_CORE` for
-    the main predicate and its arguments' heads (with their compounds), :data:`W_SIDE` for
-    tokens under a second or subordinate clause or outside the predicate's clause, 1 else.
-
-    >>> import spacy
-    >>> from spacy.tokens import Doc, Span, Token
-    >>> words = "Velmora sent drones , adding that aid was late".split()
-    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 1, 1, 1, 8, 8, 4, 7],
-    ...           deps=["nsubj", "ROOT", "dobj", "punct", "advcl", "mark", "nsubj", "ccomp",
-    ...                 "acomp"])
-    >>> roles = token_roles(doc[:])
-    >>> [roles[i] for i in (0, 1, 2, 4, 6)]
-    [2.0, 2.0, 2.0, 0.5, 0.5]
-    """
-    roles: dict[int, float] = {}
-    if not span.doc.has_annotation("DEP"):
-        return roles  # no parse: every word counts the same
-    predicate = main_predicate(span, excluded)
-    if predicate is None:
-        return roles
-    # A coordinated verb without a subject of its own shares the predicate's ("were made in
-    # Velmora and delivered to the militia"); one with its own subject is a second clause.
-    predicates = [predicate] + [
-        t
-        for t in predicate.children
-        if t.dep_ == "conj"
-        and t.pos_ in ("VERB", "AUX")
-        and not any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in t.children)
-    ]
-    core = {p.i for p in predicates}
-    for child in (c for p in predicates for c in p.children):
-        if child.dep_ not in _ARGUMENT_DEPS:
-            continue
-        heads = [child]
-        if child.dep_ in ("prep", "agent", "dative"):
-            heads = [g for g in child.children if g.dep_ == "pobj"] or heads
-        # "rifles and mortars": coordinated heads are arguments as well.
-        heads += [g for head in heads for g in head.children if g.dep_ == "conj"]
-        for head in heads:
-            core.add(head.i)
-            core.update(g.i for g in head.children if g.dep_ in ("compound", "amod", "nummod"))
-    for token in span:
-        if token.i in core:
-            roles[token.i] = W_CORE
-            continue
-        node, side = token, False
-        while node != predicate and node.head != node:
-            if node.dep_ in _SIDE_DEPS and node.i not in core:
-                side = True
-                break
-            node = node.head
-        roles[token.i] = W_SIDE if side or node != predicate else 1.0
-    return roles
 
 
 @dataclass
@@ -517,15 +408,14 @@ class _Centroid:
                 self.vector = [a + float(b) for a, b in zip(self.vector, vector, strict=True)]
 
     def key_words(self, df: Mapping[str, int], total: int) -> set[str]:
-        """Its telling core words: content words that most members have as the predicate
-        or an argument head, and that are not common in the corpus."""
+        """Its key words: content words that at least half its members have and that are
+        not common in the corpus (IDF at least :data:`SPECIFIC_IDF`)."""
         return {
             f
             for f, n in self.features.items()
             if f.startswith("w:")
             and n * 2 >= self.members
-            and self.weights[f] >= n * W_WORD * (1 + W_CORE) / 2
-            and idf(df.get(f, 0), total) >= DISCOURSE_MIN_IDF
+            and idf(df.get(f, 0), total) >= SPECIFIC_IDF
         }
 
     def merge(self, other: _Centroid) -> None:
@@ -710,11 +600,11 @@ def discourse_prior(
     total: int,
 ) -> tuple[float, int] | None:
     """``(score, corpus claim)`` for a claim that reached no corpus claim on its own but shares
-    a telling feature with one the article's earlier claims joined (nearest preceding first,
-    the lead claim's last): a core word of its proposition (predicate class or argument head)
-    or a specific entity or number that the corpus claim has too, and scores at least
-    :data:`DISCOURSE_THRESHOLD`. News articles are about few claims, so weak evidence that
-    points at one of them is enough; a background statement sharing none stays apart.
+    a specific feature (a content word, entity or number with IDF >= :data:`SPECIFIC_IDF`)
+    with one the article's earlier claims joined (nearest preceding first, the lead claim's
+    last), and scores at least :data:`DISCOURSE_THRESHOLD` against it. News articles are
+    about few claims, so weak evidence that points at one of them is enough; a background
+    statement sharing nothing specific stays apart.
     """
     seen: set[int] = set()
     for item in reversed(assigned):
@@ -723,11 +613,7 @@ def discourse_prior(
         seen.add(item.cid)
         centroid = centroids[item.cid]
         shared = [
-            f
-            for f, w in feats.items()
-            if f in centroid.features
-            and idf(df.get(f, 0), total) >= DISCOURSE_MIN_IDF
-            and (not f.startswith("w:") or w >= W_WORD * W_CORE)
+            f for f in feats if f in centroid.features and idf(df.get(f, 0), total) >= SPECIFIC_IDF
         ]
         if not shared:
             continue
@@ -893,9 +779,8 @@ def _insert_json(
 
 
 def tagging_doc(nlp: Language, text: str) -> Doc:
-    """Re-parse a record's text with only the tagging pipes and the parser (for records
-    stored without a doc; the parser gives the predicate and its arguments)."""
-    tagging = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+    """Re-parse a record's text with only the tagging pipes (for records stored without a doc)."""
+    tagging = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
     wanted = [name for name in nlp.pipe_names if name in tagging]
     with nlp.select_pipes(enable=wanted):
         return nlp(text)
