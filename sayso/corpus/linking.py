@@ -86,10 +86,8 @@ SPECIFIC_IDF = 1.0
 #: Article discourse prior: a claim that joins nothing may still join a corpus claim the
 #: article's earlier claims joined, from this score, when it shares a specific feature with it.
 DISCOURSE_THRESHOLD = 0.05
-#: A claim scoring at least this against two corpus claims makes them one ...
-MERGE_THRESHOLD = 0.3
-#: ... as does a corpus claim whose centroid comes this close to another's (cosine); either
-#: way only when the two share a key word (:meth:`_Centroid.key_words`).
+#: Two corpus claims whose lexical centroids come this close (cosine) are merged, when they
+#: share a key word (:meth:`_Centroid.key_words`).
 CENTROID_MERGE_THRESHOLD = 0.25
 
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
@@ -480,10 +478,11 @@ def link_claims(
     content word with it and with those the article's earlier claims started or joined. A
     claim with no content word of its own (a reaction that only points at a claim: "the
     report confirmed what Daskia had said") joins the corpus claim of the article's preceding
-    claim, with the score :data:`INHERITED_SCORE`. When a claim scores at least
-    :data:`MERGE_THRESHOLD` against two corpus claims, or the corpus claim it joined comes
-    within :data:`CENTROID_MERGE_THRESHOLD` of another candidate, the two are merged
-    (:func:`merge_corpus_claims`; the older id survives). A claim that joins none is left out
+    claim, with the score :data:`INHERITED_SCORE`. A claim that reaches no corpus claim may
+    still join one the article's earlier claims joined (:func:`discourse_prior`). When the
+    corpus claim a claim joined comes within :data:`CENTROID_MERGE_THRESHOLD` of another
+    candidate and the two share a key word, they are merged (``corpus_claim_merges``; the
+    older id survives, :func:`resolve_claim_id`). A claim that joins none is left out
     of the result, and the store gives it a new corpus claim with the next free id
     (``max(id) + 1``, in the article's claim order), the id this function counted on for
     later claims of the same article. The linker's tables are updated for every claim.
@@ -525,7 +524,7 @@ def link_claims(
         # The best score wins; on a tie, the older corpus claim.
         scores.sort(key=lambda sc: (-sc[0], _age(sc[1])))
         if not scores:
-            prior = discourse_prior(feats, vector, assigned, centroids, df, total)
+            prior = discourse_prior(feats, assigned, centroids, df, total)
             scores = [prior] if prior is not None else []
         if scores:
             score, cid = scores[0]
@@ -535,26 +534,17 @@ def link_claims(
             centroids[cid] = _Centroid()
         centroids[cid].add(feats, vector)
         assigned.append(_Assigned(claim, cid, score, feats, vector))
-        # Merges: the claim is strong evidence for two corpus claims, or the one it joined
-        # now looks like another candidate; either way the two must share a key word (a
-        # telling core word of most of their members: not a drone claim and a hospital claim
-        # that both name the drones).
-        strong = (
-            {c for sc, c in scores[1:] if sc >= MERGE_THRESHOLD}
-            if score >= MERGE_THRESHOLD
-            else set()
-        )
+        # Merges: the corpus claim the claim joined (or started) now looks like another
+        # candidate, by their lexical centroids, and the two share a key word (not a drone
+        # claim and a hospital claim that both name the drones).
         keys = centroids[cid].key_words(df, total)
         partners = [
             c
             for c in sorted(centroids, key=_age)
             if c != cid
             and keys & centroids[c].key_words(df, total)
-            and (
-                c in strong
-                or centroid_similarity(centroids[cid], centroids[c], df, total)
-                >= CENTROID_MERGE_THRESHOLD
-            )
+            and centroid_similarity(centroids[cid], centroids[c], df, total)
+            >= CENTROID_MERGE_THRESHOLD
         ]
         for other in partners:
             keep, gone = sorted((cid, other), key=_age)
@@ -593,7 +583,6 @@ def link_claims(
 
 def discourse_prior(
     feats: Mapping[str, float],
-    vector: Sequence[float] | None,
     assigned: Sequence[_Assigned],
     centroids: Mapping[int, _Centroid],
     df: Mapping[str, int],
@@ -617,7 +606,8 @@ def discourse_prior(
         ]
         if not shared:
             continue
-        score = link_score(feats, vector, centroid, df, total)[0]
+        # Lexical, with or without embeddings: the threshold is on the lexical scale.
+        score = centroid_score(feats, centroid, df, total)
         if score >= DISCOURSE_THRESHOLD:
             return score, item.cid
     return None
