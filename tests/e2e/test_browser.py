@@ -192,7 +192,8 @@ def test_claims_list_to_claim_page_and_back_to_the_sentence(tab: Tab) -> None:
     assert target.inner_text().strip()
     tab.shot("article")
     # And from the article back to the corpus claim its sentence belongs to.
-    assert tab.page.locator(f"a.corpus-claim-link[href='{claim_path}']").count() == 1
+    # (Several of the article's own claims may belong to the same corpus claim.)
+    assert tab.page.locator(f"a.corpus-claim-link[href='{claim_path}']").count() >= 1
     no_errors(tab)
 
 
