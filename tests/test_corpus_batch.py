@@ -153,3 +153,18 @@ def test_an_article_that_cannot_be_stored_is_skipped_not_its_batch(
         assert (report.stored, report.failed) == (3, 1)
         assert corpus.counts()["articles"] == 3
     assert err.getvalue().startswith(f"sayso: skipped {feed}:2: internal error: TypeError")
+
+
+def test_ingest_restores_duckdb_settings_and_survives_a_tight_memory_limit(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tight = {**ingest.INGEST_SETTINGS, "memory_limit": "'1MB'"}
+    monkeypatch.setattr(ingest, "INGEST_SETTINGS", tight)
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": text}) for text in STORY) + "\n")
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        setting = "SELECT current_setting('threads'), current_setting('memory_limit')"
+        before = corpus.con.execute(setting).fetchone()
+        report = corpus.ingest([feed], nlp=nlp)
+        assert (report.stored, report.failed) == (4, 0)
+        assert corpus.con.execute(setting).fetchone() == before

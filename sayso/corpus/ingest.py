@@ -52,6 +52,17 @@ BATCH_SIZE = 32
 #: and each statement of the batch is shared by its articles, so fuller batches are cheaper;
 #: this bounds how much analysed work a crash can lose.
 BATCH_WAIT = 1.0
+#: DuckDB settings while an ingest runs (restored after). Its statements are small, so one
+#: thread does them with less overhead and leaves the other core to the analysis. Memory
+#: stays flat as the store grows: DuckDB caches at most ``memory_limit`` of the file, and a
+#: checkpoint every 4 MB of log moves what was written out of memory (without it, written
+#: rows and their index entries stay in memory until the 16 MB default; measured in
+#: ``benchmarks/ingest.py``). Should a batch still run out of memory, the limit is doubled.
+INGEST_SETTINGS: dict[str, str | None] = {
+    "threads": "1",
+    "memory_limit": "'64MB'",
+    "checkpoint_threshold": "'4MB'",
+}
 
 
 @dataclass
@@ -317,6 +328,7 @@ def ingest_paths(
     writer = _Writer(con)
     reader = con.cursor()  # the main thread's own connection: `con` belongs to the writer
     task = bar.add_task("ingest", total=count_items(files), rate=0.0)
+    restore = _apply_settings(con, INGEST_SETTINGS)
     writer.start()
     try:
         with bar:
@@ -357,10 +369,31 @@ def ingest_paths(
     finally:
         writer.abandon()
         reader.close()
+        _apply_settings(con, restore)
     if writer.failure is not None:
         raise writer.failure
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _apply_settings(
+    con: duckdb.DuckDBPyConnection, settings: Mapping[str, str | None]
+) -> dict[str, str | None]:
+    """Set DuckDB options (values as SQL literals, None: the default); returns what to pass
+    to restore the previous ones (None where it was the default, which is restored exactly;
+    DuckDB shows sizes rounded)."""
+    before: dict[str, str | None] = {}
+    for name, value in settings.items():
+        row = con.execute("SELECT current_setting(?)", [name]).fetchone()
+        con.execute(f"RESET {name}")
+        default = con.execute("SELECT current_setting(?)", [name]).fetchone()
+        if row is not None and row != default:
+            before[name] = "'" + str(row[0]).replace("'", "''") + "'"
+        else:
+            before[name] = None
+        if value is not None:
+            con.execute(f"SET {name} = {value}")
+    return before
 
 
 def _keys(pending: Pending) -> list[str]:
@@ -479,6 +512,10 @@ class _Writer(threading.Thread):
         """Write one batch; on an error, each article alone, so one bad article is skipped."""
         try:
             results = add_articles(self.con, [pending for _, pending in batch])
+        except duckdb.OutOfMemoryException:
+            if not self._more_memory():
+                raise
+            return self._write(batch)
         except Exception as exc:
             if len(batch) > 1:
                 return all(self._write([entry]) for entry in batch)
@@ -492,3 +529,26 @@ class _Writer(threading.Thread):
         for (item, pending), added in zip(batch, results, strict=True):
             self.outbox.put((item, pending, added, None))
         return True
+
+    def _more_memory(self) -> bool:
+        """Double DuckDB's memory limit (up to 16 GiB); False when it cannot grow."""
+        row = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        now = _size_bytes(str(row[0])) if row else None
+        if now is None or now >= 16 * 2**30:
+            return False
+        self.con.execute(f"SET memory_limit = '{2 * now // 2**10}KiB'")
+        return True
+
+
+def _size_bytes(text: str) -> int | None:
+    """Bytes in a DuckDB size such as ``61.0 MiB``.
+
+    >>> _size_bytes("61.0 MiB"), _size_bytes("1.5 GiB"), _size_bytes("lots")
+    (63963136, 1610612736, None)
+    """
+    number, _, unit = text.partition(" ")
+    scale = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}.get(unit)
+    try:
+        return int(float(number) * scale) if scale else None
+    except ValueError:
+        return None
