@@ -260,3 +260,20 @@ def test_a_store_from_before_weighted_centroids_is_rebuilt(
     linking.ensure_tables(con)
     rows = con.execute("SELECT count(*), count(weight) FROM link_centroid_features").fetchone()
     assert rows is not None and rows[0] == rows[1] > 0
+
+
+def test_the_newest_corpus_claim_is_not_merged_away(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store numbers new corpus claims from max(id) + 1: freeing the highest id would
+    # hand it out again, so that merge waits for a later article.
+    _story(con)
+    monkeypatch.setattr(linking, "LINK_THRESHOLD", 0.9)
+    monkeypatch.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
+    north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
+    south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]
+    monkeypatch.undo()
+    _add(con, "both", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}})
+    ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
+    assert {north, south} <= ids and south == max(ids)
+    assert con.execute("SELECT count(*) FROM corpus_claim_merges").fetchone() == (0,)

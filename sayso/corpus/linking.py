@@ -37,6 +37,22 @@ centroids live in the linker's own tables (:data:`TABLES`), updated in the artic
 transaction, so linking never re-reads a corpus claim's members. Being incremental, the
 grouping can depend on the ingest order.
 
+**Article discourse prior.** A news article is about few claims. A claim that reaches no
+corpus claim on its own joins one that the article's earlier claims joined (the nearest
+preceding first) when it shares a *specific* feature with it (IDF at least
+:data:`SPECIFIC_IDF`: not the story's main actors) and scores at least
+:data:`DISCOURSE_THRESHOLD`; a background statement that shares nothing specific ("the
+fighting has displaced 30,000 people") stays apart.
+
+**Merges.** A corpus claim started from one noisy claim may later turn out to be another
+one's twin. After each claim, the corpus claim it joined is compared with the other
+candidates; two whose lexical centroids reach :data:`CENTROID_MERGE_THRESHOLD` and share a
+*key word* (a specific content word at least half the members of each have) become one: the
+older id survives, the links of the other move to it, its ``corpus_claims`` row goes, and
+``corpus_claim_merges`` records ``old_id -> new_id`` (:func:`resolve_claim_id`). The row
+with the highest id is never merged away, since the store numbers new corpus claims from
+``max(id) + 1``; it can be merged by a later article.
+
 >>> a = {"w:strike": 1.0, "w:depot": 1.0, "e:kherson": 1.0}
 >>> b = {"w:strike": 1.0, "w:depot": 1.0, "w:fuel": 1.0, "e:kherson": 1.0}
 >>> round(similarity(a, b), 3)
