@@ -441,10 +441,12 @@ def test_claim_page_links_every_stance_to_its_sentence(client: TestClient) -> No
 
 
 def test_timeline_chart_is_svg(client: TestClient) -> None:
-    pytest.importorskip("sayso.corpus.plot")
     claim = _silo_claim(client)
     r = client.get(f"/claims/{claim['id']}/timeline.svg")
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    # The chart shows the same estimate as the claim page.
+    p_true = client.get(f"/api/claims/{claim['id']}").json()["credibility"]["p_true"]
+    assert f"p(true) = {p_true:.2f}" in r.text
     assert b"<svg" in r.content and b"<script" not in r.content
     assert "script-src" not in r.headers["content-security-policy"]  # default-src 'none'
     assert client.get("/claims/99999/timeline.svg").status_code == 404

@@ -286,7 +286,12 @@ class CorpusView:
             ).fetchone()
             if not row or not row[0]:
                 raise NotFound(f"no claim {claim_id} in the corpus")
-            return self.corpus.claim(claim_id)
+            timeline = self.corpus.claim(claim_id)
+        # The page, its chart and the API show the one estimate computed at startup, not
+        # whatever an ingest last stored (a read-only store may hold none).
+        estimate = self.credibility()[0].claims.get(claim_id)
+        timeline.p_true = estimate.p_true if estimate else None
+        return timeline
 
     def credibility(self) -> tuple[CredibilityResult, dict[object, ClaimCredibility]]:
         """Truth discovery over the whole store, computed once."""
