@@ -191,3 +191,23 @@ def test_main_prints_one_json_object_on_the_fixture(
     assert len(result["missed_examples"]) <= 3
     counts = Counter(result["corpus_claims_per_gold_claim"])
     assert set(counts) == {m.claim for m in read_gold(FIXTURE / "gold.jsonl")}
+
+
+def test_a_linking_parameter_can_be_changed_for_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], nlp: Language
+) -> None:
+    from sayso.corpus import linking
+
+    directory = _mini_set(tmp_path)
+    before = linking.LINK_THRESHOLD
+    # By default the depot statements link (test above); no claim reaches a threshold above
+    # 1, and no feature is specific enough for the prior or a merge: nothing is linked.
+    assert main([str(directory), "--set", "LINK_THRESHOLD=1.5", "--set", "SPECIFIC_IDF=99"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["cross_article"]["predicted_pairs"] == 0
+    assert before == linking.LINK_THRESHOLD
+    # A name that is not a numeric parameter is a one-line error.
+    assert main([str(directory), "--set", "linking_method=1"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "sayso: error: not a numeric linking parameter: linking_method"
+    )

@@ -2,6 +2,7 @@
 
     sayso evaluate linking tests/fixtures/linking
     python -m sayso.corpus.evaluate_linking tests/fixtures/linking [--db FILE] [--examples 10]
+        [--set NAME=VALUE ...]    # a linking parameter changed for this run (ablations)
 
 The directory holds articles (``.md``/``.txt``/``.html``) and ``gold.jsonl``, one line per
 gold mention of a claim::
@@ -31,12 +32,14 @@ import re
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from sayso.corpus import linking
 from sayso.corpus.api import Corpus
 from sayso.corpus.ingest import ARTICLE_SUFFIXES
 from sayso.corpus.linking import linking_method
@@ -320,15 +323,56 @@ def _sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, in
     return None
 
 
+@contextmanager
+def linking_parameters(settings: Sequence[str]) -> Iterator[dict[str, float]]:
+    """Change numeric parameters of :mod:`sayso.corpus.linking` (``NAME=VALUE``, upper-case
+    module constants such as ``LINK_THRESHOLD``) for the duration of the block.
+
+    >>> with linking_parameters(["LINK_THRESHOLD=0.5"]) as changed:
+    ...     changed
+    {'LINK_THRESHOLD': 0.5}
+    >>> linking_parameters(["nope=1"]).__enter__()
+    Traceback (most recent call last):
+    ...
+    sayso.errors.SaysoError: not a numeric linking parameter: nope
+    """
+    changed: dict[str, float] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        current = getattr(linking, name, None)
+        if not name.isupper() or isinstance(current, bool) or not isinstance(current, int | float):
+            raise SaysoError(f"not a numeric linking parameter: {name}")
+        try:
+            changed[name] = float(value)
+        except ValueError:
+            raise SaysoError(f"not a number: {setting}") from None
+    saved = {name: getattr(linking, name) for name in changed}
+    try:
+        for name, number in changed.items():
+            setattr(linking, name, number)
+        yield changed
+    finally:
+        for name, old in saved.items():
+            setattr(linking, name, old)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sayso.corpus.evaluate_linking DIR``: print the result as one JSON object."""
     parser = argparse.ArgumentParser(prog="sayso evaluate linking", description=__doc__)
     parser.add_argument("directory", type=Path, help="articles and gold.jsonl")
     parser.add_argument("--db", type=Path, help="keep the store here (must not exist)")
     parser.add_argument("--examples", type=int, default=10, help="missed/wrong pairs shown")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="run with a linking parameter changed, e.g. --set LINK_THRESHOLD=0.3 (ablations)",
+    )
     args = parser.parse_args(argv)
     try:
-        result = evaluate_linking(args.directory, db=args.db, examples=args.examples)
+        with linking_parameters(args.set):
+            result = evaluate_linking(args.directory, db=args.db, examples=args.examples)
     except SaysoError as exc:
         print(f"sayso: error: {exc}", file=sys.stderr)
         return 2
