@@ -136,6 +136,29 @@ def test_agency_speaker_keeps_its_name_and_country(nlp: Language) -> None:
     assert st.affiliation == "Ukraine"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The interior minister of Corvia, Lenka Marsh, said on Tuesday the bridge was mined.",
+        "Lenka Marsh, the interior minister of Corvia, said on Tuesday the bridge was mined.",
+    ],
+)
+def test_apposed_name_is_the_speaker_whatever_ner_calls_it(nlp: Language, sentence: str) -> None:
+    # Invented names are often tagged ORG; the apposition to a role says it is a person.
+    st = only(nlp, sentence)
+    assert (st.speaker_name, st.role, st.affiliation) == (
+        "Lenka Marsh",
+        "interior minister of Corvia",
+        "Corvia",
+    )
+
+
+def test_possessor_of_an_institution_is_its_affiliation_not_the_speaker(nlp: Language) -> None:
+    st = only(nlp, "Ostrand's foreign ministry denied that its agents had any role in the blast.")
+    assert st.speaker_name == "Ostrand's foreign ministry"
+    assert st.affiliation == "Ostrand"
+
+
 def test_similar_statement_points_back(nlp: Language) -> None:
     text = (
         "The Dutch foreign minister said the strike was unlawful. "

@@ -21,6 +21,8 @@ GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 INSTITUTION_SUBJECT = "SAYSO_INSTITUTION"
 PLURAL_SUBJECT = "SAYSO_PLURAL"
 NON_PERSON_ENTS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "DATE", "EVENT"})
+#: Entity types an apposed name cannot have (a person is never a place or a nationality).
+PLACE_ENTS = frozenset({"GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "EVENT", "MONEY"})
 LEADING_JUNK = frozenset({"the", "a", "an", "'s", "’s", ",", "—", "-", "(", ")"})
 #: How far back (in sentences) a pronoun looks for the last speaker before falling back to
 #: the last named mention.
@@ -41,7 +43,11 @@ class SpeakerInfo:
 def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     """Split a source span into the speaker's name and role."""
     ents = _ents_in(source)
-    person = next((e for e in ents if e.label_ in PERSON_LABELS), None) or _trailing_name(source)
+    person = (
+        next((e for e in ents if e.label_ in PERSON_LABELS and not _is_possessor(e, source)), None)
+        or _appositive_name(source, words)
+        or _trailing_name(source)
+    )
     if person is not None:
         role = _role_text(source, person, words)
         return SpeakerInfo(person.text, role, "person", person, _gender_of(source, words))
@@ -85,6 +91,55 @@ def _name_without_clauses(source: Span) -> str:
     while end + 1 < source.end and end + 1 not in drop:
         end += 1
     return _strip_edges(source.doc[kept[0].i : end + 1])
+
+
+def _is_possessor(name: Span, source: Span) -> bool:
+    """Whether a name only says whose the speaker is: "Ostrand's foreign ministry"."""
+    root = name.root
+    return root.dep_ == "poss" and root.head.i != root.i and root.head.i >= name.end
+
+
+def _appositive_name(source: Span, words: AttributionWords) -> Span | None:
+    """A name in apposition to a role, whatever NER called it (invented or rare names are
+    often tagged ORG): "The interior minister of Corvia, Lenka Marsh" and
+    "Lenka Marsh, the interior minister" both name Lenka Marsh."""
+    head = source.root
+    if _is_role_noun(head, words):
+        for child in head.children:
+            if child.dep_ == "appos" and source.start <= child.i < source.end:
+                name = _proper_name_around(child)
+                if name is not None:
+                    return name
+    elif _name_like_any(head):
+        has_role = any(
+            c.dep_ == "appos" and source.start <= c.i < source.end and _is_role_noun(c, words)
+            for c in head.children
+        )
+        if has_role:
+            return _proper_name_around(head)
+    return None
+
+
+def _is_role_noun(tok: Token, words: AttributionWords) -> bool:
+    return tok.lemma_.lower() in words.role_nouns or tok.lower_ in words.role_nouns
+
+
+def _name_like_any(tok: Token) -> bool:
+    """A capitalised proper noun that is not a place or nationality (NER's ORG is allowed)."""
+    return tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ not in PLACE_ENTS
+
+
+def _proper_name_around(head: Token) -> Span | None:
+    """The proper name headed by ``head``: its compound/flat name tokens, two or more."""
+    if not _name_like_any(head):
+        return None
+    parts = [head.i] + [
+        c.i for c in head.children if c.dep_ in ("compound", "flat") and _name_like_any(c)
+    ]
+    start, end = min(parts), max(parts) + 1
+    if end - start < 2 or end - start != len(parts):
+        return None
+    return Span(head.doc, start, end, label="PERSON")
 
 
 def _trailing_name(source: Span) -> Span | None:

@@ -120,10 +120,13 @@ def _link_entities(
         if info.kind == "person" or speaker.type != "person":
             att.speaker_name = speaker.name
     if att.speaker is not None:
-        affiliation = next(
-            (c for c in entities.within(att.speaker) if c is not speaker and c.type != "person"),
-            None,
-        )
+        others = [c for c in entities.within(att.speaker) if c is not speaker]
+        # An organisation or place is the affiliation; a person only when nothing else is
+        # there and the speaker is unnamed ("Ostrand's foreign ministry", "Putin's spokesman").
+        affiliation = next((c for c in others if c.type != "person"), None)
+        unnamed = info.kind != "person" or info.name_span is att.speaker
+        if affiliation is None and unnamed and others:
+            affiliation = others[0]
         if affiliation is not None:
             att.affiliation, att.affiliation_entity = affiliation.name, affiliation.id
 
