@@ -210,19 +210,28 @@ def test_a_background_statement_does_not_join_the_article_claim(
     assert 0 < link["shipments"][1] < linking.LINK_THRESHOLD
 
 
+def _two_bridge_claims(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, *, then_other: bool
+) -> tuple[int, int]:
+    """Two stored reports of a bridge blown up, kept apart by strict thresholds (and, with
+    ``then_other``, an unrelated corpus claim stored after them)."""
+    _story(con)
+    with monkeypatch.context() as strict:
+        strict.setattr(linking, "LINK_THRESHOLD", 0.9)
+        strict.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
+        north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
+        south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]
+        if then_other:
+            _add(con, "other", {"c1": {"w:election": 1.0, "w:vote": 1.0}})
+    assert north < south
+    return north, south
+
+
 def test_two_corpus_claims_a_later_claim_shows_to_be_one_are_merged(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _story(con)
-    # Two reports of a bridge blown up, kept apart by strict thresholds ...
-    monkeypatch.setattr(linking, "LINK_THRESHOLD", 0.9)
-    monkeypatch.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
-    north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
-    south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]
-    _add(con, "other", {"c1": {"w:election": 1.0, "w:vote": 1.0}})
-    assert north < south
-    monkeypatch.undo()
-    # ... until a claim with both core words joins one and brings the two together.
+    north, south = _two_bridge_claims(con, monkeypatch, then_other=True)
+    # A claim with both their words joins one and brings the two together.
     links = _add(con, "both", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}})
     assert links["c1"] == north
     merged = con.execute(
@@ -267,12 +276,7 @@ def test_the_newest_corpus_claim_is_not_merged_away(
 ) -> None:
     # The store numbers new corpus claims from max(id) + 1: freeing the highest id would
     # hand it out again, so that merge waits for a later article.
-    _story(con)
-    monkeypatch.setattr(linking, "LINK_THRESHOLD", 0.9)
-    monkeypatch.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
-    north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
-    south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]
-    monkeypatch.undo()
+    north, south = _two_bridge_claims(con, monkeypatch, then_other=False)
     _add(con, "both", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}})
     ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
     assert {north, south} <= ids and south == max(ids)
