@@ -6,14 +6,19 @@ Generates ``--articles`` short invented articles (``benchmarks/generate_corpus.p
 pipeline once, then
 
 1. analyses every article with ``sayso.api.analyze_article`` (the work of ``sayso analyze``,
-   no store) and times it;
-2. ingests the same articles into a fresh store with ``Corpus.ingest`` (analysis, features,
-   linking and the DuckDB writes), as two JSON Lines files: the first ``--checkpoint``
-   articles, then the rest, reading the process's resident memory (RSS) after each;
+   no store) and times it, reading the resident memory (RSS) after ``--checkpoint`` articles
+   and at the end, and the size of spaCy's string store;
+2. ingests the same articles into a fresh store with ``Corpus.ingest`` (the same analysis,
+   then claim features, linking and the DuckDB writes on a writer thread), as two JSON Lines
+   files: the first ``--checkpoint`` articles, then the rest, reading RSS after each;
+3. analyses every article alone again (the machine is shared: a second baseline, taken
+   after the ingest, shows how much the load changed meanwhile).
 
-and prints articles per second of each, their ratio (ingest / analysis; target >= 0.8), the
-RSS after ``--checkpoint`` and after all articles (it should stay flat), the peak RSS, and
-the store's size per article. The last line of stdout is one JSON object.
+It prints articles per second of each, the ratio of ingest to the mean of the two baselines
+(target >= 0.8), RSS at the checkpoint and at the end of both the analysis and the ingest
+(it should stay flat), the peak RSS, the store's size per article, and the time spent in
+claim linking (``linking.link_claims``) and near-duplicate detection (``neardup``) per
+article, wall-clock and CPU of the writer thread. The last line of stdout is one JSON object.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +61,56 @@ def _write(path: Path, articles: list[dict[str, str]]) -> None:
             handle.write(json.dumps(article, ensure_ascii=False) + "\n")
 
 
-def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
-    """Run the benchmark in ``workdir``; returns the figures."""
+class StepTimer:
+    """Wall-clock and thread CPU seconds spent in wrapped functions (called on any thread)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn``, timed under ``name``."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall
+                self.cpu[name] = self.cpu.get(name, 0.0) + time.thread_time() - cpu
+
+        return timed
+
+
+def analyse_all(articles: list[dict[str, str]], nlp: Any, checkpoint: int) -> tuple[float, float]:
+    """Analyse every article as ``sayso analyze`` does; seconds taken, RSS at ``checkpoint``."""
     import datetime as dt
 
     from sayso.api import analyze_article
-    from sayso.corpus import Corpus
+    from sayso.ingest.article import Article
+
+    rss_at = 0.0
+    start = time.perf_counter()
+    for i, a in enumerate(articles, start=1):
+        analyze_article(
+            Article(
+                text=a["text"],
+                title=a["title"],
+                source=a["source"],
+                url=a["url"],
+                published=dt.date.fromisoformat(a["published"]),
+            ),
+            nlp=nlp,
+        )
+        if i == checkpoint:
+            rss_at = rss_mb()
+    return time.perf_counter() - start, rss_at
+
+
+def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
+    """Run the benchmark in ``workdir``; returns the figures."""
+    from sayso.api import analyze_article
+    from sayso.corpus import Corpus, linking, neardup
     from sayso.ingest.article import Article
     from sayso.pipeline import load_pipeline
 
@@ -73,23 +123,15 @@ def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
     for a in warm:  # warm-up: first calls load lexicons and models lazily
         analyze_article(Article(text=a["text"]), nlp=nlp)
     rss_loaded = rss_mb()
+    strings_before = len(nlp.vocab.strings)
 
-    start = time.perf_counter()
-    for a in articles:
-        analyze_article(
-            Article(
-                text=a["text"],
-                title=a["title"],
-                source=a["source"],
-                url=a["url"],
-                published=dt.date.fromisoformat(a["published"]),
-            ),
-            nlp=nlp,
-        )
-    analyze_s = time.perf_counter() - start
+    analyze_s, rss_analysis_checkpoint = analyse_all(articles, nlp, checkpoint)
     rss_after_analyze = rss_mb()
+    strings_after = len(nlp.vocab.strings)
     print(
-        f"analysis alone: {n} articles in {analyze_s:.1f} s ({n / analyze_s:.1f}/s)",
+        f"analysis alone: {n} articles in {analyze_s:.1f} s ({n / analyze_s:.1f}/s), "
+        f"RSS {rss_analysis_checkpoint:.0f} MB at {checkpoint}, {rss_after_analyze:.0f} MB "
+        f"at {n}; spaCy strings {strings_before} -> {strings_after}",
         file=sys.stderr,
     )
 
@@ -98,44 +140,76 @@ def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
     _write(rest, articles[checkpoint:])
     db = workdir / "corpus.duckdb"
     stored = 0
-    with Corpus(db) as corpus:
-        start = time.perf_counter()
-        report = corpus.ingest([first], nlp=nlp)
-        first_s = time.perf_counter() - start
-        stored += report.stored
-        rss_checkpoint = rss_mb()
-        print(
-            f"ingest: {report.stored} articles in {first_s:.1f} s, RSS {rss_checkpoint:.0f} MB",
-            file=sys.stderr,
-        )
-        start = time.perf_counter()
-        report2 = corpus.ingest([rest], nlp=nlp) if n > checkpoint else None
-        rest_s = time.perf_counter() - start
-        stored += report2.stored if report2 else 0
-        rss_end = rss_mb()
-        counts = corpus.counts()
+    timer = StepTimer()
+    # The store calls these through their modules, so wrapping the module attributes times
+    # every call (on the writer thread).
+    original = (linking.link_claims, neardup.check_and_remember)
+    linking.link_claims = timer.wrap("link_claims", linking.link_claims)
+    neardup.check_and_remember = timer.wrap("neardup", neardup.check_and_remember)
+    try:
+        with Corpus(db) as corpus:
+            start = time.perf_counter()
+            report = corpus.ingest([first], nlp=nlp)
+            first_s = time.perf_counter() - start
+            stored += report.stored
+            rss_checkpoint = rss_mb()
+            print(
+                f"ingest: {report.stored} articles in {first_s:.1f} s, RSS {rss_checkpoint:.0f} MB",
+                file=sys.stderr,
+            )
+            start = time.perf_counter()
+            report2 = corpus.ingest([rest], nlp=nlp) if n > checkpoint else None
+            rest_s = time.perf_counter() - start
+            stored += report2.stored if report2 else 0
+            rss_end = rss_mb()
+            counts = corpus.counts()
+    finally:
+        linking.link_claims, neardup.check_and_remember = original
     ingest_s = first_s + rest_s
     print(
         f"ingest: {stored} articles in {ingest_s:.1f} s ({stored / ingest_s:.1f}/s), "
-        f"RSS {rss_end:.0f} MB",
+        f"RSS {rss_checkpoint:.0f} MB at {checkpoint}, {rss_end:.0f} MB at {stored}",
+        file=sys.stderr,
+    )
+    rerun_s, _ = analyse_all(articles, nlp, checkpoint)
+    print(
+        f"analysis alone again: {n} articles in {rerun_s:.1f} s ({n / rerun_s:.1f}/s)",
         file=sys.stderr,
     )
     size = sum(p.stat().st_size for p in workdir.glob("corpus.duckdb*"))
-    analyze_rate = n / analyze_s
+    analyze_rate, rerun_rate = n / analyze_s, n / rerun_s
+    baseline = (analyze_rate + rerun_rate) / 2
     ingest_rate = stored / ingest_s
+    per_article = {
+        f"{name}_ms_per_article": round(timer.wall.get(name, 0.0) * 1000 / max(stored, 1), 2)
+        for name in ("link_claims", "neardup")
+    }
+    per_article.update(
+        {
+            f"{name}_cpu_ms_per_article": round(timer.cpu.get(name, 0.0) * 1000 / max(stored, 1), 2)
+            for name in ("link_claims", "neardup")
+        }
+    )
     return {
         "articles": n,
         "stored": stored,
         "words_per_article": round(words / n, 1),
         "chars_per_article": round(chars / n, 1),
         "analyze_articles_per_s": round(analyze_rate, 2),
+        "analyze_again_articles_per_s": round(rerun_rate, 2),
         "ingest_articles_per_s": round(ingest_rate, 2),
-        "ratio": round(ingest_rate / analyze_rate, 3),
+        "ratio": round(ingest_rate / baseline, 3),
+        "ratio_first_baseline": round(ingest_rate / analyze_rate, 3),
+        "ingest_ms_per_article": round(ingest_s * 1000 / max(stored, 1), 2),
+        "analyze_ms_per_article": round(1000 / baseline, 2),
         "ingest_first_articles_per_s": round(checkpoint / first_s, 2),
         "ingest_rest_articles_per_s": round((stored - checkpoint) / rest_s, 2) if rest_s else None,
         "checkpoint": checkpoint,
         "rss_mb_pipeline_loaded": round(rss_loaded, 1),
+        "rss_mb_analysis_at_checkpoint": round(rss_analysis_checkpoint, 1),
         "rss_mb_after_analysis": round(rss_after_analyze, 1),
+        "spacy_strings_before": strings_before,
+        "spacy_strings_after": strings_after,
         "rss_mb_at_checkpoint": round(rss_checkpoint, 1),
         "rss_mb_at_end": round(rss_end, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -144,6 +218,7 @@ def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
         "corpus_claims": counts.get("corpus_claims"),
         "claims": counts.get("claims"),
         "statements": counts.get("statements"),
+        **per_article,
     }
 
 
@@ -164,11 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             result = run(args.articles, args.checkpoint, args.seed, Path(tmp))
     print(
-        f"analysis {result['analyze_articles_per_s']}/s, "
-        f"ingest {result['ingest_articles_per_s']}/s, ratio {result['ratio']} (target >= 0.8); "
-        f"RSS {result['rss_mb_at_checkpoint']} MB at "
-        f"{result['checkpoint']}, {result['rss_mb_at_end']} MB at {result['stored']}; "
-        f"store {result['store_kib_per_article']} KiB/article"
+        f"analysis {result['analyze_articles_per_s']}/s (again after the ingest: "
+        f"{result['analyze_again_articles_per_s']}/s), ingest {result['ingest_articles_per_s']}/s, "
+        f"ratio {result['ratio']} (target >= 0.8); ingest RSS {result['rss_mb_at_checkpoint']} MB "
+        f"at {result['checkpoint']}, {result['rss_mb_at_end']} MB at {result['stored']} "
+        f"(analysis alone: {result['rss_mb_analysis_at_checkpoint']} -> "
+        f"{result['rss_mb_after_analysis']} MB); store {result['store_kib_per_article']} "
+        f"KiB/article; per article: linking {result['link_claims_ms_per_article']} ms "
+        f"({result['link_claims_cpu_ms_per_article']} ms CPU), near-duplicates "
+        f"{result['neardup_ms_per_article']} ms ({result['neardup_cpu_ms_per_article']} ms CPU)"
     )
     print(json.dumps(result, sort_keys=True))
     return 0
