@@ -253,8 +253,6 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
     con.begin()
     try:
         seen = _stored_keys(con, items)
-        row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
-        next_id = [int(row[0]) + 1 if row else 1]
         for item in items:
             record = item.record
             aid = article_id(record.text)
@@ -264,7 +262,7 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
             seen.update([aid, *([f"url:{record.url}"] if record.url else [])])
             outlet = item.outlet or outlet_of(record.url, record.source)
             _article_rows(rows, aid, record, item.input_name, outlet)
-            added = _link(con, aid, record, item.features, next_id)
+            added = _link(con, aid, record, item.features)
             match = neardup.check_and_remember(con, aid, record.text)
             added.duplicate_of = match.original if match else None
             out.append(added)
@@ -395,14 +393,14 @@ def _link(
     aid: str,
     rec: ArticleAnalysis,
     features: Mapping[str, Features],
-    next_id: list[int],
 ) -> Added:
-    """Link the article's claims and write them with their features and links, now.
-
-    ``next_id`` holds the next corpus claim id; it is advanced for each new corpus claim.
-    """
+    """Link the article's claims and write them with their features and links, now."""
     added = Added(aid, stored=True, claims=len(rec.claims))
     links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims})
+    # Read after linking: the linker may merge corpus claims, and counts on new ones taking
+    # the ids after the largest one left.
+    row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
+    next_id = int(row[0]) + 1 if row else 1
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     claim_rows: list[list[Any]] = []
     link_rows: list[list[Any]] = []
@@ -414,9 +412,9 @@ def _link(
         feature_rows.extend([aid, c.id, f, w] for f, w in sorted(feats.items()))
         link = links.get(c.id)
         if link is None:
-            new_rows.append([next_id[0], c.text, aid, now])
-            link = (next_id[0], 1.0)
-            next_id[0] += 1
+            new_rows.append([next_id, c.text, aid, now])
+            link = (next_id, 1.0)
+            next_id += 1
             added.new_corpus_claims += 1
         else:
             added.linked_claims += 1
