@@ -106,6 +106,22 @@ DISCOURSE_THRESHOLD = 0.05
 #: share a key word (:meth:`_Centroid.key_words`).
 CENTROID_MERGE_THRESHOLD = 0.25
 
+#: A claim's lexical score is the mean of its statements' scores (0) or the best one (1), or
+#: between the two (:func:`parts_score`).
+PART_MAX_WEIGHT = 0.0
+#: Experiment switches (round 3, statements as members; 1 on, 0 off): score a claim by its
+#: statements (else by its pooled features) ...
+STATEMENT_QUERY = 1
+#: ... count statements, not article claims, in the IDF ...
+STATEMENT_IDF = 1
+#: ... make each statement a member of the centroid (else each article claim) ...
+STATEMENT_MEMBERS = 1
+#: ... scaled to length 1 ...
+STATEMENT_UNIT = 1
+#: ... and among the corpus claims a claim reaches, take the one most of its statements'
+#: best scores point to.
+STATEMENT_VOTE = 0
+
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
 #: of the article's preceding claim.
 INHERITED_SCORE = 0.0
@@ -152,6 +168,30 @@ class ClaimFeatures(dict[str, float]):
     """
 
     vector: list[float] | None = None
+    #: The features of each piece of evidence (a statement's content, an author stance's
+    #: sentence) on its own: the members a corpus claim is made of.
+    parts: list[Features] | None = None
+
+
+def claim_parts(feats: Mapping[str, float]) -> list[Features]:
+    """The statement-level feature sets of a claim: its :attr:`ClaimFeatures.parts` with
+    features, else the claim's pooled features as one part (a plain ``dict``, a rebuilt store).
+
+    >>> claim_parts({"w:dam": 1.0})
+    [{'w:dam': 1.0}]
+    """
+    parts = [dict(p) for p in getattr(feats, "parts", None) or () if p]
+    return parts or ([dict(feats)] if feats else [])
+
+
+def unit(feats: Mapping[str, float]) -> Features:
+    """A feature set scaled to length 1, so that each statement weighs one share of a centroid.
+
+    >>> unit({"w:dam": 3.0, "w:capture": 4.0})
+    {'w:dam': 0.6, 'w:capture': 0.8}
+    """
+    norm = math.sqrt(sum(w * w for w in feats.values()))
+    return {f: w / norm for f, w in feats.items()} if norm else {}
 
 
 #: Tables of the linker's own, beside the store's.
@@ -361,29 +401,36 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
         feats = ClaimFeatures()
         spans = claim_evidence_spans(record, claim)
         evidence.append([record.text[start:end] for start, end in spans])
+        parts: list[Features] = []
         for start, end in spans:
+            part: Features = {}
             for q in record.quantities:
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
-                    feats[f"n:{_number(q.value)}"] = W_NUMBER
+                    part[f"n:{_number(q.value)}"] = W_NUMBER
             span = doc.char_span(start, end, alignment_mode="expand")
             for token in span or []:
                 owner = entity_of_token.get(token.i)
                 if owner is not None:
-                    _keep(feats, f"e:{owner}", W_ENTITY)
+                    _keep(part, f"e:{owner}", W_ENTITY)
                     continue
                 if token.i in date_tokens:
                     continue
                 if _DIGITS.match(token.text):
                     value = _parse_number(token.text)
                     if value is not None:
-                        _keep(feats, f"n:{_number(value)}", W_NUMBER)
+                        _keep(part, f"n:{_number(value)}", W_NUMBER)
                     continue
                 if token.pos_ not in _CONTENT_POS or not token.is_alpha:
                     continue
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
-                _keep(feats, f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
+                _keep(part, f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
+            for f, w in part.items():
+                _keep(feats, f, w)
+            if part:
+                parts.append(part)
+        feats.parts = parts
         result[claim.id] = feats
     vectors = embeddings.embed_claims(evidence) if record.claims else None
     if vectors is not None:
@@ -410,10 +457,13 @@ class _Centroid:
     vector: list[float] | None = None
 
     def add(self, feats: Mapping[str, float], vector: Sequence[float] | None) -> None:
-        self.members += 1
-        for f, w in feats.items():
-            self.features[f] = self.features.get(f, 0) + 1
-            self.weights[f] = self.weights.get(f, 0.0) + w
+        """Take in an article claim: each of its statements (:func:`claim_parts`) is a member,
+        scaled to length 1 (:func:`unit`), so that one noisy quote weighs one share."""
+        for part in claim_parts(feats) if STATEMENT_MEMBERS else [feats]:
+            self.members += 1
+            for f, w in (unit(part) if STATEMENT_UNIT else part).items():
+                self.features[f] = self.features.get(f, 0) + 1
+                self.weights[f] = self.weights.get(f, 0.0) + w
         if vector is not None and len(vector):
             self.vector_members += 1
             if self.vector is None:
@@ -466,6 +516,21 @@ def centroid_score(
     return dot / (nq * nc) if nq and nc else 0.0
 
 
+def parts_score(
+    feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
+) -> float:
+    """A claim's lexical score against a corpus claim from its statements' own scores
+    (:func:`centroid_score` of each of :func:`claim_parts`): their mean, so that each
+    statement has one share of the decision, moved towards the best one by
+    :data:`PART_MAX_WEIGHT`."""
+    if not STATEMENT_QUERY:
+        return centroid_score(feats, centroid, df, total)
+    scores = [centroid_score(p, centroid, df, total) for p in claim_parts(feats)]
+    if not scores:
+        return 0.0
+    return (1 - PART_MAX_WEIGHT) * sum(scores) / len(scores) + PART_MAX_WEIGHT * max(scores)
+
+
 def link_score(
     feats: Mapping[str, float],
     vector: Sequence[float] | None,
@@ -478,7 +543,7 @@ def link_score(
     The lexical cosine against :data:`LINK_THRESHOLD`; when both sides have an embedding,
     the weighted mean with the embedding cosine against :data:`EMBEDDING_THRESHOLD`.
     """
-    lexical = centroid_score(feats, centroid, df, total)
+    lexical = parts_score(feats, centroid, df, total)
     if vector is None or not len(vector) or centroid.vector is None:
         return lexical, LINK_THRESHOLD
     semantic = embeddings.cosine(vector, centroid.vector)
@@ -522,9 +587,11 @@ def link_claims(
         # The claim counts in the IDF it is scored with (as do the article's earlier claims):
         # in a young corpus, a word only the stored claim has is then not as telling as one
         # the two share.
-        total += 1
-        for f in feats:
-            df[f] = df.get(f, 0) + 1
+        # Each statement is one member, so one "claim" in the IDF too.
+        for part in claim_parts(feats) if STATEMENT_IDF else [feats]:
+            total += 1
+            for f in part:
+                df[f] = df.get(f, 0) + 1
         scores: list[tuple[float, int]] = []
         if not words and assigned:
             # Nothing of its own to compare ("the report confirmed what Daskia had said"):
@@ -537,6 +604,18 @@ def link_claims(
             score, threshold = link_score(feats, vector, centroid, df, total)
             if score >= threshold:
                 scores.append((score, cid))
+        if STATEMENT_VOTE and scores and len(claim_parts(feats)) > 1:
+            votes: dict[int, float] = {}
+            for part in claim_parts(feats):
+                ps = [(centroid_score(part, centroids[c], df, total), c) for _, c in scores]
+                ps.sort(key=lambda sc: (-sc[0], _age(sc[1])))
+                if ps and ps[0][0] > 0:
+                    votes[ps[0][1]] = votes.get(ps[0][1], 0.0) + ps[0][0]
+            if votes:
+                pooled = dict((c, sc) for sc, c in scores)
+                scores = [
+                    (pooled[c], c) for c in sorted(votes, key=lambda c: (-votes[c], _age(c)))
+                ][:1]
         # The best score wins; on a tie, the older corpus claim.
         scores.sort(key=lambda sc: (-sc[0], _age(sc[1])))
         if not scores:
@@ -672,7 +751,11 @@ def resolve_claim_id(con: duckdb.DuckDBPyConnection, claim_id: int) -> int:
 
 
 def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> tuple[int, dict[str, int]]:
-    row = con.execute("SELECT coalesce(sum(members), 0) FROM link_centroids").fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM claim_links"
+        if not STATEMENT_IDF
+        else "SELECT coalesce(sum(members), 0) FROM link_centroids"
+    ).fetchone()
     total = int(row[0]) if row else 0
     rows = con.execute(
         "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [feats]
