@@ -183,6 +183,9 @@ def _draw(timeline: queries.ClaimTimeline) -> Any:
         pad = max((hi - lo) * 0.05, 1.0)
         ax.set_xlim(lo - pad, hi + pad)
         if undated_from is not None:
+            # No date ticks past the line: the undated stances have no date.
+            ax.set_xticks([t for t in locator() if t < undated_from])
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
             ax.axvline(undated_from, color="#888888", ls="--", lw=0.8)
             ax.text(undated_from, -0.75, " undated", va="top", fontsize=8, color="#555555")
     present = [s for s in STANCE_LABELS if any(e.stance == s for e in entries)]
