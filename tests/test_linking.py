@@ -139,6 +139,22 @@ def test_paraphrased_predicates_share_a_feature(nlp: Language) -> None:
     assert "w:deliver" not in fa and "w:send" not in fb
 
 
+def test_each_statement_of_a_claim_has_its_own_features(nlp: Language) -> None:
+    from sayso.api import analyze
+
+    text = (
+        "The ministry said that Arvel had delivered rifles to the Kessin rebels. "
+        "Arvel denied that it had sent rifles to the rebels."
+    )
+    record = analyze(text, nlp=nlp)
+    (feats,) = article_claim_features(record, nlp(record.text)).values()
+    parts = getattr(feats, "parts", None)
+    # One claim, two statements: two feature sets, which together are the claim's features.
+    assert parts is not None and len(parts) == 2
+    assert "e:kessin" in parts[0] and "e:kessin" not in parts[1]
+    assert set().union(*parts) == set(feats)
+
+
 def test_embedding_joins_the_lexical_score_only_when_both_sides_have_one() -> None:
     centroid = linking._Centroid()
     centroid.add({"w:dam": 1.0, "w:capture": 1.0}, [1.0, 0.0])
@@ -261,6 +277,38 @@ def test_two_corpus_claims_a_later_claim_shows_to_be_one_are_merged(
     assert after == before
 
 
+def _lead_with_background(con: duckdb.DuckDBPyConnection, *, statements: bool) -> int:
+    """A stored lead claim pooling a short sluice quote with a long background quote (forty
+    words of its own); its corpus claim id."""
+    sluice = {"w:sluice": 1.0, "w:reservoir": 1.0, "w:drain": 1.0, "w:flood": 1.0}
+    background = {f"w:background{n}": 1.0 for n in range(40)}
+    feats = ClaimFeatures({**sluice, **background})
+    if statements:
+        feats.parts = [sluice, background]
+    record = ArticleAnalysis(text="Article lead.", claims=[Claim(id="c1", text="lead c1")])
+    store.add_article(con, record, {"c1": feats})
+    row = con.execute("SELECT max(corpus_claim_id) FROM claim_links").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize("statements", [True, False])
+def test_a_claim_repeating_one_statement_of_a_pooled_lead_joins_it(
+    con: duckdb.DuckDBPyConnection, statements: bool
+) -> None:
+    # Against the lead's pooled centroid the repeat scores low (its three words are three of
+    # forty-four); against the lead's sluice statement, three of four words are the same.
+    _story(con)
+    lead = _lead_with_background(con, statements=statements)
+    repeat_words = {"w:sluice": 1.0, "w:reservoir": 1.0, "w:drain": 1.0, "w:gate": 1.0}
+    repeat = _add(con, "repeat", {"c1": repeat_words})
+    assert (repeat["c1"] == lead) is statements
+    statements_stored = con.execute(
+        "SELECT count(DISTINCT statement) FROM link_statements WHERE corpus_claim_id = ?", [lead]
+    ).fetchone()
+    assert statements_stored == ((3,) if statements else (1,))
+
+
 def test_a_store_from_before_weighted_centroids_is_rebuilt(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -269,6 +317,17 @@ def test_a_store_from_before_weighted_centroids_is_rebuilt(
     linking.ensure_tables(con)
     rows = con.execute("SELECT count(*), count(weight) FROM link_centroid_features").fetchone()
     assert rows is not None and rows[0] == rows[1] > 0
+
+
+def test_a_store_from_before_statement_matching_gets_its_statements(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _story(con)
+    expected = con.execute("SELECT * FROM link_statements ORDER BY ALL").fetchall()
+    con.execute("DROP TABLE link_statements")
+    linking.ensure_tables(con)
+    # Each stored article claim is one statement again, numbered in the order it was linked.
+    assert con.execute("SELECT * FROM link_statements ORDER BY ALL").fetchall() == expected
 
 
 def test_the_newest_corpus_claim_is_not_merged_away(

@@ -30,6 +30,15 @@ sharing a content word, so the cost of a new article grows with those candidates
 the corpus. Without the extra (or for stored claims without a vector) the lexical score is
 used alone; :func:`linking_method` says which.
 
+**Statements.** A claim's features are also kept per piece of evidence (``parts`` of
+:class:`ClaimFeatures`: each statement's content, each author stance's sentence), and the
+linker stores each statement's features (``link_statements``). A claim that reaches no corpus
+claim as a whole joins the one holding the statement most like one of its own
+(:func:`nearest_statement`: cosine of IDF-weighted features at least
+:data:`STATEMENT_THRESHOLD`, sharing :data:`STATEMENT_SHARED` specific content words): a
+corpus claim started by an article's lead, whose pooled quotes keep its centroid far from
+everything, still meets a later claim that repeats one of those quotes.
+
 **Incremental.** The claims of an article are linked in their order, each against the stored
 corpus claims *and* the corpus claims the article's earlier claims started or joined (two
 claims of one article may be one corpus claim when the article analysis split them). The
@@ -106,21 +115,13 @@ DISCOURSE_THRESHOLD = 0.05
 #: share a key word (:meth:`_Centroid.key_words`).
 CENTROID_MERGE_THRESHOLD = 0.25
 
-#: A claim's lexical score is the mean of its statements' scores (0) or the best one (1), or
-#: between the two (:func:`parts_score`).
-PART_MAX_WEIGHT = 0.0
-#: Experiment switches (round 3, statements as members; 1 on, 0 off): score a claim by its
-#: statements (else by its pooled features) ...
-STATEMENT_QUERY = 1
-#: ... count statements, not article claims, in the IDF ...
-STATEMENT_IDF = 1
-#: ... make each statement a member of the centroid (else each article claim) ...
-STATEMENT_MEMBERS = 1
-#: ... scaled to length 1 ...
-STATEMENT_UNIT = 1
-#: ... and among the corpus claims a claim reaches, take the one most of its statements'
-#: best scores point to.
-STATEMENT_VOTE = 0
+#: Statement-level matching: a claim also joins a corpus claim when one of its statements and
+#: one of the corpus claim's come this close (cosine of IDF-weighted features) ...
+STATEMENT_THRESHOLD = 0.6
+#: ... and the best match beats the best one in any other corpus claim by this much.
+STATEMENT_MARGIN = 0.0
+#: ... and the two statements share this many specific content words.
+STATEMENT_SHARED = 2
 
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
 #: of the article's preceding claim.
@@ -169,13 +170,13 @@ class ClaimFeatures(dict[str, float]):
 
     vector: list[float] | None = None
     #: The features of each piece of evidence (a statement's content, an author stance's
-    #: sentence) on its own: the members a corpus claim is made of.
+    #: sentence) on its own.
     parts: list[Features] | None = None
 
 
 def claim_parts(feats: Mapping[str, float]) -> list[Features]:
     """The statement-level feature sets of a claim: its :attr:`ClaimFeatures.parts` with
-    features, else the claim's pooled features as one part (a plain ``dict``, a rebuilt store).
+    features, else the claim's pooled features as one part (a plain ``dict``).
 
     >>> claim_parts({"w:dam": 1.0})
     [{'w:dam': 1.0}]
@@ -184,22 +185,13 @@ def claim_parts(feats: Mapping[str, float]) -> list[Features]:
     return parts or ([dict(feats)] if feats else [])
 
 
-def unit(feats: Mapping[str, float]) -> Features:
-    """A feature set scaled to length 1, so that each statement weighs one share of a centroid.
-
-    >>> unit({"w:dam": 3.0, "w:capture": 4.0})
-    {'w:dam': 0.6, 'w:capture': 0.8}
-    """
-    norm = math.sqrt(sum(w * w for w in feats.values()))
-    return {f: w / norm for f, w in feats.items()} if norm else {}
-
-
 #: Tables of the linker's own, beside the store's.
 TABLES: tuple[str, ...] = (
     "link_centroids",
     "link_centroid_features",
     "link_feature_df",
     "corpus_claim_merges",
+    "link_statements",
 )
 
 # No PRIMARY KEY: rows are replaced by DELETE + INSERT, which DuckDB's key check rejects when
@@ -220,6 +212,12 @@ CREATE TABLE IF NOT EXISTS corpus_claim_merges (
     old_id INTEGER,                  -- a corpus claim merged into ...
     new_id INTEGER,                  -- ... this one (always the surviving id)
     merged_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS link_statements (
+    corpus_claim_id INTEGER,
+    statement INTEGER,               -- numbered in linking order, one per piece of evidence
+    feature VARCHAR,
+    weight DOUBLE
 );
 CREATE TABLE IF NOT EXISTS link_feature_df (
     feature VARCHAR,
@@ -246,6 +244,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute("SELECT count(*) FROM link_centroids").fetchone()
     if row is not None and row[0] == 0 and _has_links(con):
         rebuild_tables(con)
+        return
+    row = con.execute("SELECT count(*) FROM link_statements").fetchone()
+    if row is not None and row[0] == 0 and _has_links(con):
+        _rebuild_statements(con)  # a store from before the statement-level matching
 
 
 def _has_links(con: duckdb.DuckDBPyConnection) -> bool:
@@ -257,10 +259,11 @@ def _has_links(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def rebuild_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the centroid tables from ``claim_features`` and ``claim_links``.
+    """Recompute the linker's tables from ``claim_features`` and ``claim_links``.
 
     Vectors are not stored per article claim, so a rebuilt store has none (lexical linking
-    for what is already stored).
+    for what is already stored); nor are the statements' own features, so in
+    ``link_statements`` each stored article claim is one statement of its pooled features.
     """
     con.execute("DELETE FROM link_centroids")
     con.execute("DELETE FROM link_centroid_features")
@@ -281,6 +284,29 @@ def rebuild_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         "INSERT INTO link_feature_df SELECT feature, count(*) FROM claim_features GROUP BY 1"
+    )
+    _rebuild_statements(con)
+
+
+def _rebuild_statements(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``link_statements`` with each stored article claim as one statement, numbered in
+    the order the claims were linked."""
+    con.execute("DELETE FROM link_statements")
+    con.execute(
+        """
+        INSERT INTO link_statements
+        WITH numbered AS (
+            SELECT article_id, claim_id, corpus_claim_id,
+                   row_number() OVER (ORDER BY rowid) AS statement
+            FROM claim_links l
+            WHERE EXISTS (
+                SELECT 1 FROM claim_features f
+                WHERE f.article_id = l.article_id AND f.claim_id = l.claim_id
+            )
+        )
+        SELECT n.corpus_claim_id, n.statement, f.feature, f.weight FROM numbered n
+        JOIN claim_features f ON f.article_id = n.article_id AND f.claim_id = n.claim_id
+        """
     )
 
 
@@ -455,15 +481,16 @@ class _Centroid:
     weights: dict[str, float] = field(default_factory=dict)
     vector_members: int = 0
     vector: list[float] | None = None
+    #: Its members' statements (:func:`claim_parts`) that share a content word with the
+    #: article being linked (the others cannot match), and those the article adds.
+    statements: list[Features] = field(default_factory=list)
 
     def add(self, feats: Mapping[str, float], vector: Sequence[float] | None) -> None:
-        """Take in an article claim: each of its statements (:func:`claim_parts`) is a member,
-        scaled to length 1 (:func:`unit`), so that one noisy quote weighs one share."""
-        for part in claim_parts(feats) if STATEMENT_MEMBERS else [feats]:
-            self.members += 1
-            for f, w in (unit(part) if STATEMENT_UNIT else part).items():
-                self.features[f] = self.features.get(f, 0) + 1
-                self.weights[f] = self.weights.get(f, 0.0) + w
+        self.members += 1
+        for f, w in feats.items():
+            self.features[f] = self.features.get(f, 0) + 1
+            self.weights[f] = self.weights.get(f, 0.0) + w
+        self.statements.extend(claim_parts(feats))
         if vector is not None and len(vector):
             self.vector_members += 1
             if self.vector is None:
@@ -489,6 +516,7 @@ class _Centroid:
             self.features[f] = self.features.get(f, 0) + n
             self.weights[f] = self.weights.get(f, 0.0) + other.weights.get(f, 0.0)
         self.vector_members += other.vector_members
+        self.statements.extend(other.statements)
         if other.vector is not None:
             self.vector = (
                 list(other.vector)
@@ -516,19 +544,51 @@ def centroid_score(
     return dot / (nq * nc) if nq and nc else 0.0
 
 
-def parts_score(
+def statement_score(
     feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
 ) -> float:
-    """A claim's lexical score against a corpus claim from its statements' own scores
-    (:func:`centroid_score` of each of :func:`claim_parts`): their mean, so that each
-    statement has one share of the decision, moved towards the best one by
-    :data:`PART_MAX_WEIGHT`."""
-    if not STATEMENT_QUERY:
-        return centroid_score(feats, centroid, df, total)
-    scores = [centroid_score(p, centroid, df, total) for p in claim_parts(feats)]
-    if not scores:
-        return 0.0
-    return (1 - PART_MAX_WEIGHT) * sum(scores) / len(scores) + PART_MAX_WEIGHT * max(scores)
+    """The best match of one of a claim's statements with one of a corpus claim's (cosine of
+    IDF-weighted features): a claim whose lead pooled several quotes, or a corpus claim whose
+    centroid a noisy first member pulled aside, still meets the statement it repeats."""
+    best = 0.0
+    for part in claim_parts(feats):
+        q = {f: w * idf(df.get(f, 0), total) for f, w in part.items()}
+        for statement in centroid.statements:
+            shared = [
+                f
+                for f in part
+                if f.startswith("w:")
+                and f in statement
+                and idf(df.get(f, 0), total) >= SPECIFIC_IDF
+            ]
+            if len(shared) < STATEMENT_SHARED:
+                continue
+            c = {f: w * idf(df.get(f, 0), total) for f, w in statement.items()}
+            best = max(best, similarity(q, c))
+    return best
+
+
+def nearest_statement(
+    feats: Mapping[str, float],
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+) -> int | None:
+    """The corpus claim one of whose statements a claim that reached none as a whole repeats:
+    the best :func:`statement_score` among those sharing a content word with it, if at least
+    :data:`STATEMENT_THRESHOLD` and ahead of the next corpus claim by :data:`STATEMENT_MARGIN`
+    (on a tie, the older corpus claim)."""
+    words = {f for f in feats if f.startswith("w:")}
+    nearest = {
+        cid: statement_score(feats, c, df, total)
+        for cid, c in centroids.items()
+        if words & c.features.keys()
+    }
+    ranked = sorted(nearest, key=lambda c: (-nearest[c], _age(c)))
+    if not ranked or nearest[ranked[0]] < STATEMENT_THRESHOLD:
+        return None
+    second = nearest[ranked[1]] if len(ranked) > 1 else 0.0
+    return ranked[0] if nearest[ranked[0]] - second >= STATEMENT_MARGIN else None
 
 
 def link_score(
@@ -543,7 +603,7 @@ def link_score(
     The lexical cosine against :data:`LINK_THRESHOLD`; when both sides have an embedding,
     the weighted mean with the embedding cosine against :data:`EMBEDDING_THRESHOLD`.
     """
-    lexical = parts_score(feats, centroid, df, total)
+    lexical = centroid_score(feats, centroid, df, total)
     if vector is None or not len(vector) or centroid.vector is None:
         return lexical, LINK_THRESHOLD
     semantic = embeddings.cosine(vector, centroid.vector)
@@ -587,11 +647,9 @@ def link_claims(
         # The claim counts in the IDF it is scored with (as do the article's earlier claims):
         # in a young corpus, a word only the stored claim has is then not as telling as one
         # the two share.
-        # Each statement is one member, so one "claim" in the IDF too.
-        for part in claim_parts(feats) if STATEMENT_IDF else [feats]:
-            total += 1
-            for f in part:
-                df[f] = df.get(f, 0) + 1
+        total += 1
+        for f in feats:
+            df[f] = df.get(f, 0) + 1
         scores: list[tuple[float, int]] = []
         if not words and assigned:
             # Nothing of its own to compare ("the report confirmed what Daskia had said"):
@@ -604,18 +662,10 @@ def link_claims(
             score, threshold = link_score(feats, vector, centroid, df, total)
             if score >= threshold:
                 scores.append((score, cid))
-        if STATEMENT_VOTE and scores and len(claim_parts(feats)) > 1:
-            votes: dict[int, float] = {}
-            for part in claim_parts(feats):
-                ps = [(centroid_score(part, centroids[c], df, total), c) for _, c in scores]
-                ps.sort(key=lambda sc: (-sc[0], _age(sc[1])))
-                if ps and ps[0][0] > 0:
-                    votes[ps[0][1]] = votes.get(ps[0][1], 0.0) + ps[0][0]
-            if votes:
-                pooled = dict((c, sc) for sc, c in scores)
-                scores = [
-                    (pooled[c], c) for c in sorted(votes, key=lambda c: (-votes[c], _age(c)))
-                ][:1]
+        if not scores and words:
+            nearest = nearest_statement(feats, centroids, df, total)
+            if nearest is not None:
+                scores = [(link_score(feats, vector, centroids[nearest], df, total)[0], nearest)]
         # The best score wins; on a tie, the older corpus claim.
         scores.sort(key=lambda sc: (-sc[0], _age(sc[1])))
         if not scores:
@@ -733,6 +783,9 @@ def _apply_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[int, in
         con.execute(
             "UPDATE claim_links SET corpus_claim_id = ? WHERE corpus_claim_id = ?", [new, old]
         )
+        con.execute(
+            "UPDATE link_statements SET corpus_claim_id = ? WHERE corpus_claim_id = ?", [new, old]
+        )
         con.execute("DELETE FROM corpus_claims WHERE id = ?", [old])
         con.execute("UPDATE corpus_claim_merges SET new_id = ? WHERE new_id = ?", [new, old])
         con.execute("INSERT INTO corpus_claim_merges VALUES (?, ?, ?)", [old, new, now])
@@ -751,11 +804,7 @@ def resolve_claim_id(con: duckdb.DuckDBPyConnection, claim_id: int) -> int:
 
 
 def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> tuple[int, dict[str, int]]:
-    row = con.execute(
-        "SELECT count(*) FROM claim_links"
-        if not STATEMENT_IDF
-        else "SELECT coalesce(sum(members), 0) FROM link_centroids"
-    ).fetchone()
+    row = con.execute("SELECT coalesce(sum(members), 0) FROM link_centroids").fetchone()
     total = int(row[0]) if row else 0
     rows = con.execute(
         "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [feats]
@@ -796,6 +845,26 @@ def _read_candidates(
             vector_members=int(vector_members),
             vector=[float(x) for x in vector] if vector is not None else None,
         )
+    # Only statements sharing a content word with the article can match one of its own.
+    rows = con.execute(
+        """
+        WITH hit AS (
+            SELECT DISTINCT statement FROM link_statements WHERE feature IN (SELECT unnest($1))
+        )
+        SELECT s.corpus_claim_id, s.statement, list(s.feature ORDER BY s.feature),
+               list(s.weight ORDER BY s.feature), list(coalesce(d.n, 0) ORDER BY s.feature)
+        FROM hit JOIN link_statements s USING (statement)
+        LEFT JOIN link_feature_df d ON d.feature = s.feature
+        GROUP BY ALL ORDER BY s.statement
+        """,
+        [words],
+    ).fetchall()
+    for cid, _, names, weights, dfs in rows:
+        if int(cid) in centroids:
+            df.update(zip(map(str, names), map(int, dfs), strict=True))
+            centroids[int(cid)].statements.append(
+                {str(f): float(w) for f, w in zip(names, weights, strict=True)}
+            )
     return centroids
 
 
@@ -844,6 +913,23 @@ def _write(
             for f, n in sorted(centroids[cid].features.items())
         ],
         '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER", "weight": "DOUBLE"}',
+    )
+    row = con.execute("SELECT coalesce(max(statement), 0) FROM link_statements").fetchone()
+    number = int(row[0]) if row else 0
+    statement_rows: list[dict[str, Any]] = []
+    for item in assigned:
+        for part in claim_parts(item.feats):
+            number += 1
+            statement_rows.extend(
+                {"corpus_claim_id": item.cid, "statement": number, "feature": f, "weight": w}
+                for f, w in sorted(part.items())
+            )
+    _insert_json(
+        con,
+        "link_statements",
+        statement_rows,
+        '{"corpus_claim_id": "INTEGER", "statement": "INTEGER", "feature": "VARCHAR", '
+        '"weight": "DOUBLE"}',
     )
     counts = sorted({f for item in assigned for f in item.feats})
     if counts:
