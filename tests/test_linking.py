@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from spacy.language import Language
 
-from sayso.corpus import embeddings, linking, store
+from sayso.corpus import embeddings, linking, queries, store
 from sayso.corpus.linking import ClaimFeatures, article_claim_features, link_score
 from sayso.record import ArticleAnalysis, Claim
 
@@ -263,6 +263,8 @@ def test_two_corpus_claims_a_later_claim_shows_to_be_one_are_merged(
     ]
     assert linking.resolve_claim_id(con, south) == north
     assert linking.resolve_claim_id(con, north) == north
+    # `sayso claim SOUTH` shows the claim it lives on in.
+    assert queries.claim_timeline(con, south).id == north
     (members,) = con.execute(
         "SELECT members FROM link_centroids WHERE corpus_claim_id = ?", [north]
     ).fetchone() or (None,)

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from sayso.corpus import linking
 from sayso.corpus.store import search_terms
 from sayso.errors import SaysoError
 from sayso.record import STANCE_LABELS
@@ -108,6 +109,50 @@ class TimelineEntry:
     url: str | None
     statement_id: str | None
     span: tuple[int, int]
+    claim_id: int = 0  # the corpus claim the stance is on
+    claim_text: str = ""
+
+
+#: Every counted stance with its corpus claim and article, in timeline order.
+_STANCE_ENTRIES = """
+    SELECT st.date, st.holder, st.holder_key, st.stance, st.commitment, st.quote,
+           a.id, a.title, a.outlet, a.url, st.statement_id, st.span_start, st.span_end,
+           l.corpus_claim_id, k.text
+    FROM counted_stances st
+    JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
+    JOIN corpus_claims k ON k.id = l.corpus_claim_id
+    JOIN articles a ON a.id = st.article_id
+    WHERE {column} = ?
+    ORDER BY st.date NULLS LAST, a.ingested_at, a.id, st.claim_id, st.n
+"""
+
+
+def _stance_entries(con: duckdb.DuckDBPyConnection, column: str, value: Any) -> list[TimelineEntry]:
+    rows = con.execute(_STANCE_ENTRIES.format(column=column), [value]).fetchall()
+    return [
+        TimelineEntry(
+            date=r[0],
+            holder=r[1],
+            holder_key=r[2],
+            stance=r[3],
+            commitment=int(r[4]),
+            quote=r[5],
+            article_id=r[6],
+            title=r[7],
+            outlet=r[8],
+            url=r[9],
+            statement_id=r[10],
+            span=(int(r[11]), int(r[12])),
+            claim_id=int(r[13]),
+            claim_text=str(r[14]),
+        )
+        for r in rows
+    ]
+
+
+def source_entries(con: duckdb.DuckDBPyConnection, holder_key: str) -> list[TimelineEntry]:
+    """Every counted stance of one holder (by ``holder_key``), in date order."""
+    return _stance_entries(con, "st.holder_key", holder_key)
 
 
 @dataclass
@@ -143,38 +188,11 @@ def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeli
     Undated stances come last. A change of line is a holder's stance whose commitment has a
     different sign (asserting / neutral / denying or doubting) from that holder's previous one.
     """
+    claim_id = linking.resolve_claim_id(con, claim_id)  # a merged claim lives on in another
     head = con.execute("SELECT id, text FROM corpus_claims WHERE id = ?", [claim_id]).fetchone()
     if head is None:
         raise SaysoError(f"no claim {claim_id} in the corpus (see `sayso claims`)")
-    rows = con.execute(
-        """
-        SELECT st.date, st.holder, st.holder_key, st.stance, st.commitment, st.quote,
-               a.id, a.title, a.outlet, a.url, st.statement_id, st.span_start, st.span_end
-        FROM counted_stances st
-        JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
-        JOIN articles a ON a.id = st.article_id
-        WHERE l.corpus_claim_id = ?
-        ORDER BY st.date NULLS LAST, a.ingested_at, a.id, st.claim_id, st.n
-        """,
-        [claim_id],
-    ).fetchall()
-    entries = [
-        TimelineEntry(
-            date=r[0],
-            holder=r[1],
-            holder_key=r[2],
-            stance=r[3],
-            commitment=int(r[4]),
-            quote=r[5],
-            article_id=r[6],
-            title=r[7],
-            outlet=r[8],
-            url=r[9],
-            statement_id=r[10],
-            span=(int(r[11]), int(r[12])),
-        )
-        for r in rows
-    ]
+    entries = _stance_entries(con, "l.corpus_claim_id", claim_id)
     changes: list[LineChange] = []
     last: dict[str, TimelineEntry] = {}
     for entry in entries:

@@ -135,7 +135,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             "INSERT INTO meta VALUES ('store_version', ?) ON CONFLICT DO NOTHING", [STORE_VERSION]
         )
     else:
-        missing = set(TABLES) - set(table_names(con))
+        # The linker's own tables are rebuilt on the next write; queries do not need them.
+        missing = set(TABLES) - set(linking.TABLES) - set(table_names(con))
         if missing:
             con.close()
             raise SaysoError(f"{path} is not a sayso corpus (no table {sorted(missing)[0]})")

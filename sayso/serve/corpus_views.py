@@ -344,35 +344,21 @@ class CorpusView:
         summary = next((s for s in self.sources() if s.holder_key == key), None)
         if summary is None:
             raise NotFound(f"no source {key[:60]!r} in the corpus")
-        rows = self._locked(
-            lambda: self.corpus.con.execute(
-                """
-                SELECT st.date, l.corpus_claim_id, k.text, st.stance, st.commitment, st.quote,
-                       a.id, a.title, a.outlet, st.statement_id, st.span_start, st.span_end
-                FROM counted_stances st
-                JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
-                JOIN corpus_claims k ON k.id = l.corpus_claim_id
-                JOIN articles a ON a.id = st.article_id
-                WHERE st.holder_key = ?
-                ORDER BY st.date NULLS LAST, a.ingested_at, st.article_id, st.claim_id, st.n
-                """,
-                [key],
-            ).fetchall()
-        )
+        entries = self._locked(lambda: queries.source_entries(self.corpus.con, key))
         statements = [
             SourceStatement(
-                date=r[0],
-                claim_id=int(r[1]),
-                claim_text=str(r[2]),
-                stance=str(r[3]),
-                commitment=int(r[4]),
-                quote=str(r[5] or ""),
-                article_id=str(r[6]),
-                title=r[7],
-                outlet=r[8],
-                href=self.href(str(r[6]), r[9], (int(r[10]), int(r[11]))),
+                date=e.date,
+                claim_id=e.claim_id,
+                claim_text=e.claim_text,
+                stance=e.stance,
+                commitment=e.commitment,
+                quote=e.quote or "",
+                article_id=e.article_id,
+                title=e.title,
+                outlet=e.outlet,
+                href=self.href(e.article_id, e.statement_id, e.span),
             )
-            for r in rows
+            for e in entries
         ]
         result, _ = self.credibility()
         with self._lock:
