@@ -539,3 +539,13 @@ def test_an_internal_error_is_one_line_with_the_headers(
     assert "secret" not in page.text and "Traceback" not in page.text
     assert_secure_headers(page)
     assert_secure_headers(api)
+
+
+def test_head_is_answered_like_get_without_a_body(client: TestClient) -> None:
+    # Link checkers and uptime monitors send HEAD.
+    for path in ("/", "/claims", "/static/report.css"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert "default-src 'none'" in head.headers["content-security-policy"]

@@ -152,8 +152,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         svg = scope["path"].endswith(".svg")
+        # HEAD is answered as GET without the body (FastAPI's GET routes refuse HEAD).
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 headers = [
                     (k, v)
