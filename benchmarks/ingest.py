@@ -1,6 +1,7 @@
-"""Corpus ingest speed and memory against ``sayso analyze`` alone, same articles, one process.
+"""Corpus ingest speed and memory against ``sayso analyze`` alone, same articles.
 
     python benchmarks/ingest.py [--articles 2000] [--checkpoint 500] [--seed 7] [--keep DIR]
+                                [--workers 1]
 
 Generates ``--articles`` short invented articles (``benchmarks/generate_corpus.py``), loads the
 pipeline once, then
@@ -8,15 +9,19 @@ pipeline once, then
 1. analyses every article with ``sayso.api.analyze_article`` (the work of ``sayso analyze``,
    no store) and times it, reading the resident memory (RSS) after ``--checkpoint`` articles
    and at the end, and the size of spaCy's string store;
-2. ingests the same articles into a fresh store with ``Corpus.ingest`` (the same analysis,
-   then claim features, linking and the DuckDB writes on a writer thread), as two JSON Lines
-   files: the first ``--checkpoint`` articles, then the rest, reading RSS after each;
+2. ingests the same articles into a fresh store with one ``Corpus.ingest`` (the same
+   analysis and claim features, with ``--workers 1`` in a worker process that loads its own
+   pipeline, which the time includes; then linking and the DuckDB writes on a writer
+   thread), as two JSON Lines files: the first ``--checkpoint`` articles, then the rest,
+   reading the RSS of this process and of its child processes (the worker) once
+   ``--checkpoint`` articles are stored and at the end;
 3. analyses every article alone again (the machine is shared: a second baseline, taken
    after the ingest, shows how much the load changed meanwhile).
 
 It prints articles per second of each, the ratio of ingest to the mean of the two baselines
 (target >= 0.8), RSS at the checkpoint and at the end of both the analysis and the ingest
-(it should stay flat), the peak RSS, the store's size per article, and the time spent in
+(it should stay flat), the peak RSS (of this process, and of the worker: together they are
+what the ingest needs), the store's size per article, and the time spent in
 claim linking (``linking.link_claims``) and near-duplicate detection (``neardup``) per
 article, wall-clock and CPU of the writer thread. The last line of stdout is one JSON object.
 """
@@ -24,14 +29,16 @@ article, wall-clock and CPU of the writer thread. The last line of stdout is one
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -53,6 +60,75 @@ def peak_rss_mb() -> float:
     """The peak resident set size of this process so far, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def child_rss_mb() -> tuple[float, float]:
+    """Current and peak RSS of this process's child processes together, in MB (Linux)."""
+    now = peak = 0.0
+    for pid in _children():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:  # already gone
+            continue
+        for line in status:
+            if line.startswith("VmRSS:"):
+                now += int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                peak += int(line.split()[1]) / 1024
+    return now, peak
+
+
+def _children() -> list[int]:
+    pids: list[int] = []
+    try:
+        for task in Path("/proc/self/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return pids
+
+
+class ChildWatcher(threading.Thread):
+    """Reads the RSS of this process's children every ``interval`` seconds while it runs:
+    the last reading (the worker exits as the ingest ends) and the highest peak."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.last = 0.0
+        self.peak = 0.0
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        """Sample until :attr:`halt` is set."""
+        while not self.halt.wait(self.interval):
+            now, peak = child_rss_mb()
+            if now:
+                self.last = now
+            self.peak = max(self.peak, peak)
+
+
+class StoredCounter(io.TextIOBase):
+    """The ingest's ``err`` stream: counts ``stored`` lines (``verbose``), reads RSS of this
+    process and its children once ``checkpoint`` articles are stored, passes other lines on."""
+
+    def __init__(self, checkpoint: int) -> None:
+        self.checkpoint = checkpoint
+        self.stored = 0
+        self.at_checkpoint: tuple[float, float, float, float] | None = None  # s, self, child, peak
+        self.start = time.perf_counter()
+
+    def write(self, text: str) -> int:
+        """Count or pass on one message."""
+        for line in text.splitlines():
+            if line.startswith("stored "):
+                self.stored += 1
+                if self.stored == self.checkpoint:
+                    child, peak = child_rss_mb()
+                    self.at_checkpoint = (time.perf_counter() - self.start, rss_mb(), child, peak)
+            elif line.strip():
+                print(line, file=sys.stderr)
+        return len(text)
 
 
 def _write(path: Path, articles: list[dict[str, str]]) -> None:
@@ -107,7 +183,7 @@ def analyse_all(articles: list[dict[str, str]], nlp: Any, checkpoint: int) -> tu
     return time.perf_counter() - start, rss_at
 
 
-def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
+def run(n: int, checkpoint: int, seed: int, workdir: Path, workers: int = 1) -> dict[str, Any]:
     """Run the benchmark in ``workdir``; returns the figures."""
     from sayso.api import analyze_article
     from sayso.corpus import Corpus, linking, neardup
@@ -139,36 +215,37 @@ def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
     _write(first, articles[:checkpoint])
     _write(rest, articles[checkpoint:])
     db = workdir / "corpus.duckdb"
-    stored = 0
     timer = StepTimer()
     # The store calls these through their modules, so wrapping the module attributes times
     # every call (on the writer thread).
     original = (linking.link_claims, neardup.check_and_remember)
     linking.link_claims = timer.wrap("link_claims", linking.link_claims)
     neardup.check_and_remember = timer.wrap("neardup", neardup.check_and_remember)
+    counter = StoredCounter(checkpoint)
+    watcher = ChildWatcher()
+    watcher.start()
     try:
         with Corpus(db) as corpus:
-            start = time.perf_counter()
-            report = corpus.ingest([first], nlp=nlp)
-            first_s = time.perf_counter() - start
-            stored += report.stored
-            rss_checkpoint = rss_mb()
-            print(
-                f"ingest: {report.stored} articles in {first_s:.1f} s, RSS {rss_checkpoint:.0f} MB",
-                file=sys.stderr,
+            counter.start = start = time.perf_counter()
+            report = corpus.ingest(
+                [first, rest], nlp=nlp, workers=workers, verbose=True, err=cast(TextIO, counter)
             )
-            start = time.perf_counter()
-            report2 = corpus.ingest([rest], nlp=nlp) if n > checkpoint else None
-            rest_s = time.perf_counter() - start
-            stored += report2.stored if report2 else 0
+            ingest_s = time.perf_counter() - start
+            stored = report.stored
             rss_end = rss_mb()
+            watcher.halt.set()
+            watcher.join()
+            child_end, child_peak = watcher.last, watcher.peak
             counts = corpus.counts()
     finally:
         linking.link_claims, neardup.check_and_remember = original
-    ingest_s = first_s + rest_s
+    first_s, rss_checkpoint, child_checkpoint, _ = counter.at_checkpoint or (ingest_s, 0, 0, 0)
+    rest_s = ingest_s - first_s
     print(
-        f"ingest: {stored} articles in {ingest_s:.1f} s ({stored / ingest_s:.1f}/s), "
-        f"RSS {rss_checkpoint:.0f} MB at {checkpoint}, {rss_end:.0f} MB at {stored}",
+        f"ingest (workers={workers}): {stored} articles in {ingest_s:.1f} s "
+        f"({stored / ingest_s:.1f}/s), RSS {rss_checkpoint:.0f} MB + worker "
+        f"{child_checkpoint:.0f} MB at {checkpoint}, {rss_end:.0f} MB + worker "
+        f"{child_end:.0f} MB at {stored}",
         file=sys.stderr,
     )
     rerun_s, _ = analyse_all(articles, nlp, checkpoint)
@@ -203,16 +280,23 @@ def run(n: int, checkpoint: int, seed: int, workdir: Path) -> dict[str, Any]:
         "ingest_ms_per_article": round(ingest_s * 1000 / max(stored, 1), 2),
         "analyze_ms_per_article": round(1000 / baseline, 2),
         "ingest_first_articles_per_s": round(checkpoint / first_s, 2),
-        "ingest_rest_articles_per_s": round((stored - checkpoint) / rest_s, 2) if rest_s else None,
+        "ingest_rest_articles_per_s": round((stored - checkpoint) / rest_s, 2)
+        if rest_s > 0
+        else None,
         "checkpoint": checkpoint,
         "rss_mb_pipeline_loaded": round(rss_loaded, 1),
         "rss_mb_analysis_at_checkpoint": round(rss_analysis_checkpoint, 1),
         "rss_mb_after_analysis": round(rss_after_analyze, 1),
         "spacy_strings_before": strings_before,
         "spacy_strings_after": strings_after,
+        "workers": workers,
         "rss_mb_at_checkpoint": round(rss_checkpoint, 1),
         "rss_mb_at_end": round(rss_end, 1),
+        "worker_rss_mb_at_checkpoint": round(child_checkpoint, 1),
+        "worker_rss_mb_at_end": round(child_end, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "worker_peak_rss_mb": round(child_peak, 1),
+        "peak_rss_mb_together": round(peak_rss_mb() + child_peak, 1),
         "store_bytes": size,
         "store_kib_per_article": round(size / 1024 / max(stored, 1), 2),
         "corpus_claims": counts.get("corpus_claims"),
@@ -229,20 +313,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkpoint", type=int, default=500, help="RSS read after this many")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep the store and inputs in this directory")
+    parser.add_argument(
+        "--workers", type=int, choices=(0, 1), default=1, help="0: analyse in-process"
+    )
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         if any(args.keep.glob("corpus.duckdb*")):
             parser.error(f"{args.keep} already holds a store")
-        result = run(args.articles, args.checkpoint, args.seed, args.keep)
+        result = run(args.articles, args.checkpoint, args.seed, args.keep, args.workers)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = run(args.articles, args.checkpoint, args.seed, Path(tmp))
+            result = run(args.articles, args.checkpoint, args.seed, Path(tmp), args.workers)
     print(
         f"analysis {result['analyze_articles_per_s']}/s (again after the ingest: "
         f"{result['analyze_again_articles_per_s']}/s), ingest {result['ingest_articles_per_s']}/s, "
-        f"ratio {result['ratio']} (target >= 0.8); ingest RSS {result['rss_mb_at_checkpoint']} MB "
-        f"at {result['checkpoint']}, {result['rss_mb_at_end']} MB at {result['stored']} "
+        f"ratio {result['ratio']} (target >= 0.8, workers={result['workers']}); ingest RSS "
+        f"{result['rss_mb_at_checkpoint']} + worker {result['worker_rss_mb_at_checkpoint']} MB "
+        f"at {result['checkpoint']}, {result['rss_mb_at_end']} + worker "
+        f"{result['worker_rss_mb_at_end']} MB at {result['stored']}, peak together "
+        f"{result['peak_rss_mb_together']} MB "
         f"(analysis alone: {result['rss_mb_analysis_at_checkpoint']} -> "
         f"{result['rss_mb_after_analysis']} MB); store {result['store_kib_per_article']} "
         f"KiB/article; per article: linking {result['link_claims_ms_per_article']} ms "

@@ -168,3 +168,56 @@ def test_ingest_restores_duckdb_settings_and_survives_a_tight_memory_limit(
         report = corpus.ingest([feed], nlp=nlp)
         assert (report.stored, report.failed) == (4, 0)
         assert corpus.con.execute(setting).fetchone() == before
+
+
+LINKING = Path(__file__).parent / "fixtures" / "linking"
+
+
+def test_the_analysis_worker_stores_what_in_process_analysis_stores(
+    tmp_path: Path, nlp: Language
+) -> None:
+    docs = tmp_path / "in"
+    docs.mkdir()
+    for path in sorted(LINKING.glob("*.md"))[:5]:
+        (docs / path.name).write_text(path.read_text())
+    (docs / "06_copy.md").write_text((docs / sorted(p.name for p in docs.iterdir())[0]).read_text())
+    (docs / "07_empty.txt").write_bytes(b"")
+    stores, reports, errors = [], [], []
+    for workers in (0, 1):
+        err = io.StringIO()
+        with Corpus(tmp_path / f"w{workers}.duckdb") as corpus:
+            report = corpus.ingest([docs], nlp=nlp, err=err, workers=workers)
+            stores.append(snapshot(corpus.con))
+        reports.append((report.stored, report.duplicates, report.failed, report.linked_claims))
+        errors.append(err.getvalue())
+    assert reports[0] == reports[1] == (5, 1, 1, reports[0][3])
+    assert reports[0][3] > 0, "the fixtures should link claims across articles"
+    assert stores[0] == stores[1]
+    assert errors[0] == errors[1] == f"sayso: skipped {docs / '07_empty.txt'}: the input is empty\n"
+
+
+def test_a_worker_that_dies_stops_the_ingest_with_one_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sayso.errors import SaysoError
+
+    start = ingest._AnalysisWorker.__init__
+
+    def start_then_die(self: ingest._AnalysisWorker) -> None:
+        start(self)
+        self.process.kill()
+
+    monkeypatch.setattr(ingest._AnalysisWorker, "__init__", start_then_die)
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": text}) for text in STORY) + "\n")
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        with pytest.raises(SaysoError, match=r"analysis worker stopped unexpectedly \(signal 9\)"):
+            corpus.ingest([feed], workers=1, progress=False)
+        assert corpus.counts()["articles"] == 0
+
+
+def test_workers_other_than_0_or_1_are_refused(tmp_path: Path, nlp: Language) -> None:
+    from sayso.errors import SaysoError
+
+    with Corpus(tmp_path / "c.duckdb") as corpus, pytest.raises(SaysoError, match="0 or 1"):
+        corpus.ingest([tmp_path], nlp=nlp, workers=2)

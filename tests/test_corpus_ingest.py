@@ -218,3 +218,84 @@ def test_opening_something_else_is_a_clear_error(tmp_path: Path) -> None:
         Corpus(bogus)
     with pytest.raises(SaysoError, match="no corpus at"):
         Corpus(tmp_path / "missing.duckdb", read_only=True)
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of ``pid`` (Linux ``/proc``)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (an unreaped zombie has stopped)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+def _start_worker_ingest(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """A ``sayso ingest --workers 1`` that has stored a few articles, and its children."""
+    docs = tmp_path / "in"
+    docs.mkdir()
+    for i in range(N_KILLED):
+        (docs / f"article_{i:03d}.txt").write_text(generated_article(i))
+    command = [sys.executable, "-m", "sayso.corpus.cli", "ingest", str(docs)]
+    command += ["--db", str(tmp_path / "c.duckdb"), "--quiet", "--verbose", "--workers", "1"]
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a command
+    )
+    assert proc.stderr is not None
+    stored_lines = 0
+    deadline = time.monotonic() + 120
+    while stored_lines < 3 and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        stored_lines += line.startswith("stored ")
+    assert stored_lines >= 3, "the ingest did not get going"
+    children = _children(proc.pid)
+    assert children, "no analysis worker"
+    return proc, children
+
+
+def _wait_gone(pids: list[int], seconds: float = 15) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if _running(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_killing_the_ingest_ends_its_analysis_worker(tmp_path: Path) -> None:
+    proc, children = _start_worker_ingest(tmp_path)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    assert _wait_gone(children) == [], "the worker outlived its parent"
+    con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    try:
+        assert consistency_problems(con) == []
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_ctrl_c_stops_the_ingest_and_its_worker_cleanly(tmp_path: Path) -> None:
+    proc, children = _start_worker_ingest(tmp_path)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+    assert proc.stderr is not None
+    rest = proc.stderr.read()
+    proc.wait(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in rest
+    assert rest.splitlines()[-1] == "sayso: interrupted"
+    assert _wait_gone(children) == []

@@ -102,9 +102,22 @@ class Corpus:
         verbose: bool = False,
         err: TextIO | None = None,
         nlp: Language | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
-        """Ingest files, directories and JSON Lines files (see :mod:`sayso.corpus.ingest`)."""
-        return ingest_paths(self.con, paths, nlp=nlp, progress=progress, verbose=verbose, err=err)
+        """Ingest files, directories and JSON Lines files (see :mod:`sayso.corpus.ingest`).
+
+        ``workers``: 0 analyses in this process, 1 in a worker process, None decides by the
+        number of articles (see :func:`sayso.corpus.ingest.ingest_paths`).
+        """
+        return ingest_paths(
+            self.con,
+            paths,
+            nlp=nlp,
+            progress=progress,
+            verbose=verbose,
+            err=err,
+            workers=workers,
+        )
 
     # -- reading -----------------------------------------------------------------------
 

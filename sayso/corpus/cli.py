@@ -75,7 +75,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
     with Corpus(args.db) as corpus:
         progress = not args.quiet and sys.stderr.isatty()
-        report = corpus.ingest(args.paths, progress=progress, verbose=args.verbose)
+        report = corpus.ingest(
+            args.paths, progress=progress, verbose=args.verbose, workers=args.workers
+        )
         totals = corpus.counts()
     print(report.summary())
     print(
@@ -305,6 +307,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--verbose", action="store_true", help="a line on stderr for each article stored"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        choices=(0, 1),
+        default=None,
+        help="1: analyse in a worker process, beside the storing; 0: in this process "
+        "(default: 1 above 50 articles)",
     )
     p.set_defaults(func=_ingest)
 

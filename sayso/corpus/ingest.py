@@ -8,18 +8,31 @@ transaction holds whole articles only, so an ingest stopped at any moment (Ctrl-
 again skips every article already stored (same normalised text or same URL) and goes on with
 the rest. An input that cannot be read or analysed is skipped with one line on stderr
 (``sayso: skipped <input>: <reason>``) and the ingest goes on.
+
+A larger ingest (more than :data:`WORKER_MIN_ARTICLES` articles, or ``workers=1``) runs the
+analysis in one worker process (:class:`_AnalysisWorker`) with its own pipeline, so the
+analysis no longer shares the GIL with the claim linking and near-duplicate detection of the
+writer thread; the parent checks for duplicates, stores and links, in the order of the inputs,
+so the store is the same as with the analysis in-process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import pickle
 import queue
+import signal
+import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -63,6 +76,16 @@ INGEST_SETTINGS: dict[str, str | None] = {
     "memory_limit": "'64MB'",
     "checkpoint_threshold": "'4MB'",
 }
+#: Above this many articles an ingest analyses in a worker process by default. Starting one
+#: (a fresh interpreter that loads its own pipeline, ~2 s, while this process need not load
+#: one) breaks even at about 30 articles (measured in ``docs/corpus.md``).
+WORKER_MIN_ARTICLES = 50
+#: Articles sent to the worker and not yet back: enough to keep it busy while the parent
+#: stores, few enough that memory stays flat.
+WORKER_IN_FLIGHT = 2 * BATCH_SIZE
+#: Longest wait for the worker's next result (seconds; the first includes loading the
+#: pipeline) before the ingest stops with an error; a dead worker is noticed at once.
+WORKER_TIMEOUT = 300.0
 
 
 @dataclass
@@ -250,11 +273,15 @@ def ingest_paths(
     progress: bool = True,
     verbose: bool = False,
     err: TextIO | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Analyse and store every article under ``paths``; see the module docstring.
 
     ``verbose`` writes ``stored <input> as <article id>`` to ``err`` once each article is
-    committed. ``con`` must not be used by anything else until this returns.
+    committed. ``con`` must not be used by anything else until this returns. ``workers``:
+    0 analyses in this process (with ``nlp``), 1 in a worker process (which loads its own
+    pipeline; ``nlp`` is then not used); None (the default) uses the worker when no ``nlp``
+    is given and the inputs hold more than :data:`WORKER_MIN_ARTICLES` articles.
     """
     from rich.console import Console
     from rich.progress import (
@@ -266,8 +293,12 @@ def ingest_paths(
     )
 
     err = err or sys.stderr
-    nlp = nlp or load_pipeline()
+    if workers not in (None, 0, 1):
+        raise InputError(f"workers must be 0 or 1, not {workers}")
     files = expand_paths(paths)
+    total = count_items(files)
+    if workers is None:
+        workers = 1 if nlp is None and total > WORKER_MIN_ARTICLES else 0
     report = IngestReport()
     console = Console(file=err, soft_wrap=True, highlight=False)
     bar = Progress(
@@ -325,39 +356,97 @@ def ingest_paths(
                     say(f"stored {item.label} as {added.article_id}")
             done(task_id)
 
+    def analysed(item: InputItem, pending: Pending) -> None:
+        for key in _keys(pending):
+            in_flight[key] = in_flight.get(key, 0) + 1
+        writer.put((item, pending))
+
+    def in_process(task_id: Any, language: Language) -> None:
+        for item in iter_inputs(files):
+            collect(task_id, writer)
+            if writer.failure is not None:
+                return
+            try:
+                article = _unseen(reader, item, in_flight)
+                if article is None:
+                    report.duplicates += 1
+                    done(task_id)
+                    continue
+                pending = _analysis(language, article, item.label, item.outlet)
+            except SaysoError as exc:
+                skipped(item.label, str(exc))
+                done(task_id)
+                continue
+            except (KeyboardInterrupt, duckdb.Error):
+                raise
+            except Exception as exc:  # one bad article must not stop a long ingest
+                skipped(item.label, _internal(exc))
+                done(task_id)
+                continue
+            analysed(item, pending)
+
+    def in_worker(task_id: Any, worker: _AnalysisWorker) -> None:
+        # Sent to the worker and not back yet, in order, with the keys that stand for them
+        # in `in_flight` meanwhile (so a repeat among them is a duplicate, as in-process).
+        sent: deque[tuple[InputItem, list[str]]] = deque()
+
+        def receive_one() -> None:
+            item, keys = sent.popleft()
+            pending, message = worker.receive()
+            for key in keys:
+                in_flight[key] -= 1
+                if not in_flight[key]:
+                    del in_flight[key]
+            if pending is None:
+                skipped(item.label, message or "not analysed")
+                done(task_id)
+            else:
+                analysed(item, pending)
+
+        for item in iter_inputs(files):
+            collect(task_id, writer)
+            if writer.failure is not None:
+                return
+            try:
+                article = _unseen(reader, item, in_flight)
+            except SaysoError as exc:
+                skipped(item.label, str(exc))
+                done(task_id)
+                continue
+            if article is None:
+                report.duplicates += 1
+                done(task_id)
+                continue
+            keys = _article_keys(article.text, article.url)
+            for key in keys:
+                in_flight[key] = in_flight.get(key, 0) + 1
+            worker.send(article, item.label, item.outlet)
+            sent.append((item, keys))
+            while len(sent) >= WORKER_IN_FLIGHT:
+                receive_one()
+                collect(task_id, writer)
+        while sent and writer.failure is None:
+            receive_one()
+            collect(task_id, writer)
+
+    # Started first: the worker loads its pipeline while this process opens the inputs.
+    worker = _AnalysisWorker() if workers else None
     writer = _Writer(con)
     reader = con.cursor()  # the main thread's own connection: `con` belongs to the writer
-    task = bar.add_task("ingest", total=count_items(files), rate=0.0)
+    task = bar.add_task("ingest", total=total, rate=0.0)
     restore = _apply_settings(con, INGEST_SETTINGS)
     writer.start()
     try:
         with bar:
-            for item in iter_inputs(files):
-                collect(task, writer)
-                if writer.failure is not None:
-                    break
-                try:
-                    pending = _analyse(reader, item, nlp, in_flight)
-                except SaysoError as exc:
-                    skipped(item.label, str(exc))
-                    done(task)
-                    continue
-                except (KeyboardInterrupt, duckdb.Error):
-                    raise
-                except Exception as exc:  # one bad article must not stop a long ingest
-                    skipped(item.label, f"internal error: {type(exc).__name__}: {exc}")
-                    done(task)
-                    continue
-                if pending is None:
-                    report.duplicates += 1
-                    done(task)
-                    continue
-                for key in _keys(pending):
-                    in_flight[key] = in_flight.get(key, 0) + 1
-                writer.put((item, pending))
+            if worker is not None:
+                in_worker(task, worker)
+            else:
+                in_process(task, nlp or load_pipeline())
             writer.finish()
             collect(task, writer, wait=True)
     except KeyboardInterrupt:
+        if worker is not None:
+            worker.stop()
         writer.abandon()
         collect(task, writer)
         report.seconds = time.perf_counter() - start
@@ -367,6 +456,8 @@ def ingest_paths(
         )
         raise
     finally:
+        if worker is not None:
+            worker.stop()
         writer.abandon()
         reader.close()
         _apply_settings(con, restore)
@@ -398,8 +489,15 @@ def _apply_settings(
 
 def _keys(pending: Pending) -> list[str]:
     """What identifies an article while it waits to be written: its id, and its URL."""
-    record = pending.record
-    return [article_id(record.text), *([f"url:{record.url}"] if record.url else [])]
+    return _article_keys(pending.record.text, pending.record.url)
+
+
+def _article_keys(text: str, url: str | None) -> list[str]:
+    return [article_id(text), *([f"url:{url}"] if url else [])]
+
+
+def _internal(exc: BaseException) -> str:
+    return f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _count(report: IngestReport, added: Added) -> None:
@@ -410,13 +508,10 @@ def _count(report: IngestReport, added: Added) -> None:
     report.linked_claims += added.linked_claims
 
 
-def _analyse(
-    reader: duckdb.DuckDBPyConnection,
-    item: InputItem,
-    nlp: Language,
-    in_flight: Mapping[str, int],
-) -> Pending | None:
-    """Analyse one item for the writer; None when it is already stored or queued."""
+def _unseen(
+    reader: duckdb.DuckDBPyConnection, item: InputItem, in_flight: Mapping[str, int]
+) -> Article | None:
+    """The item's article to analyse; None when it is already stored or queued."""
     if item.error is not None or item.article is None:
         raise InputError(item.error or "nothing to read")
     article = item.article
@@ -427,10 +522,155 @@ def _analyse(
         return None
     if find_existing(reader, aid, article.url) is not None:
         return None
+    return article
+
+
+def _analysis(nlp: Language, article: Article, label: str, outlet: str | None) -> Pending:
+    """Analyse one article for the writer (in this process or in the worker)."""
     doc = run_pipeline(nlp, article.text, article.published)
     record = build_record(doc, article)
     features = article_claim_features(record, doc)
-    return Pending(record, features, input_name=item.label, outlet=item.outlet)
+    return Pending(record, features, input_name=label, outlet=outlet)
+
+
+class _AnalysisWorker:
+    """One process that analyses articles in the order they are sent (see :func:`serve`).
+
+    A fresh interpreter (``python -c``), not a fork: forking a process that runs DuckDB and a
+    writer thread could copy locks they hold, and unlike ``multiprocessing``'s spawn it does
+    not run the caller's main module again. Articles and results go through two pipes as
+    pickles; the worker pickles each result itself, so one that cannot be sent is reported
+    as that article's error instead of lost.
+    """
+
+    def __init__(self) -> None:
+        from_parent, to_worker = os.pipe()
+        from_worker, to_parent = os.pipe()
+        env = dict(os.environ)
+        # The worker imports sayso (and its dependencies) from where this process does.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from sayso.corpus.ingest import serve; serve()",
+                str(from_parent),
+                str(to_parent),
+            ],
+            pass_fds=(from_parent, to_parent),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            # Its own process group: Ctrl-C in a terminal reaches the parent only, which
+            # decides how to stop (the worker also ignores SIGINT, should it be sent one).
+            process_group=0,
+        )
+        os.close(from_parent)
+        os.close(to_parent)
+        self.tx = Connection(to_worker, readable=False)
+        self.rx = Connection(from_worker, writable=False)
+        self.outstanding = 0  # articles sent, results not received yet
+
+    def send(self, article: Article, label: str, outlet: str | None) -> None:
+        """Send an article (the worker reads them as they come; the caller bounds how many)."""
+        try:
+            self.tx.send_bytes(pickle.dumps((article, label, outlet), pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            raise self._died() from None
+        self.outstanding += 1
+
+    def receive(self) -> tuple[Pending | None, str | None]:
+        """The next result in sending order: the analysis, or None and why it failed.
+
+        Raises :class:`SaysoError` when the worker died or gave nothing for
+        :data:`WORKER_TIMEOUT` seconds.
+        """
+        deadline = time.monotonic() + WORKER_TIMEOUT
+        while not self.rx.poll(0.2):
+            if self.process.poll() is not None and not self.rx.poll(0.5):
+                raise self._died()
+            if time.monotonic() > deadline:
+                raise SaysoError(f"the analysis worker gave no result for {WORKER_TIMEOUT:.0f} s")
+        try:
+            payload, message = pickle.loads(self.rx.recv_bytes())
+        except (EOFError, OSError):
+            raise self._died() from None
+        self.outstanding -= 1
+        if payload is None:
+            if message is not None and message.startswith("fatal: "):
+                raise SaysoError(f"the analysis worker failed: {message.removeprefix('fatal: ')}")
+            return None, message
+        pending: Pending = pickle.loads(payload)
+        return pending, None
+
+    def _died(self) -> SaysoError:
+        try:
+            code: int | None = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:  # its pipe broke, yet it still runs
+            code = None
+        how = f"exit code {code}" if code is None or code >= 0 else f"signal {-code}"
+        return SaysoError(f"the analysis worker stopped unexpectedly ({how})")
+
+    def stop(self) -> None:
+        """End the worker: closing its pipe ends it; a busy or stuck one is terminated."""
+        idle = not self.outstanding
+        self.tx.close()
+        if idle:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.rx.close()
+
+
+def serve() -> None:
+    """The worker process (started by :class:`_AnalysisWorker`): analyse each article sent.
+
+    The pipe numbers to read from and write to are ``sys.argv[1:3]``. A thread reads the
+    articles as they come, so the parent never waits to send; when the parent's end closes
+    (the ingest is done, or the parent was killed, even with ``kill -9``) the worker exits at
+    once. Ctrl-C is the parent's to handle (it stops the worker), so the worker ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    rx = Connection(int(sys.argv[1]), writable=False)
+    tx = Connection(int(sys.argv[2]), readable=False)
+    jobs: queue.Queue[bytes] = queue.Queue()
+
+    def read() -> None:
+        try:
+            while True:
+                jobs.put(rx.recv_bytes())
+        except (EOFError, OSError):
+            os._exit(0)  # nothing more will come, and nobody waits for what is under way
+
+    def send(result: tuple[bytes | None, str | None]) -> None:
+        try:
+            tx.send_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the parent is gone
+            os._exit(0)
+
+    threading.Thread(target=read, name="sayso-analysis-reader", daemon=True).start()
+    try:
+        nlp = load_pipeline()
+    except Exception as exc:
+        send((None, f"fatal: cannot load the pipeline: {type(exc).__name__}: {exc}"))
+        return
+    while True:
+        article, label, outlet = pickle.loads(jobs.get())
+        try:
+            result: tuple[bytes | None, str | None] = (
+                pickle.dumps(_analysis(nlp, article, label, outlet), pickle.HIGHEST_PROTOCOL),
+                None,
+            )
+        except SaysoError as exc:
+            result = (None, str(exc))
+        except Exception as exc:  # one bad article must not stop a long ingest
+            result = (None, _internal(exc))
+        send(result)
 
 
 #: What the writer reports per article: the input, what was queued, the result (None when
@@ -523,8 +763,7 @@ class _Writer(threading.Thread):
                 self.failure = exc
                 return False
             item, pending = batch[0]
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            self.outbox.put((item, pending, None, message))
+            self.outbox.put((item, pending, None, _internal(exc)))
             return True
         for (item, pending), added in zip(batch, results, strict=True):
             self.outbox.put((item, pending, added, None))
