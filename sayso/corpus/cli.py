@@ -314,7 +314,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=(0, 1),
         default=None,
         help="1: analyse in a worker process, beside the storing; 0: in this process "
-        "(default: 1 above 50 articles)",
+        "(default: 1 above 80 articles)",
     )
     p.set_defaults(func=_ingest)
 

@@ -77,9 +77,9 @@ INGEST_SETTINGS: dict[str, str | None] = {
     "checkpoint_threshold": "'4MB'",
 }
 #: Above this many articles an ingest analyses in a worker process by default. Starting one
-#: (a fresh interpreter that loads its own pipeline, ~2 s, while this process need not load
-#: one) breaks even at about 30 articles (measured in ``docs/corpus.md``).
-WORKER_MIN_ARTICLES = 50
+#: (a fresh interpreter that loads its own pipeline, while this process need not load one)
+#: breaks even at about 70 articles (measured in ``docs/corpus.md``).
+WORKER_MIN_ARTICLES = 80
 #: Articles sent to the worker and not yet back: enough to keep it busy while the parent
 #: stores, few enough that memory stays flat.
 WORKER_IN_FLIGHT = 2 * BATCH_SIZE
