@@ -122,6 +122,8 @@ STATEMENT_THRESHOLD = 0.6
 STATEMENT_MARGIN = 0.0
 #: ... and the two statements share this many specific content words.
 STATEMENT_SHARED = 2
+#: At most this many stored statements are read per article for statement matches.
+STATEMENT_CANDIDATES = 500
 
 #: The score recorded for a claim with no content word of its own, which joins the corpus claim
 #: of the article's preceding claim.
@@ -632,7 +634,13 @@ def link_claims(
         return {}
     all_features = sorted({f for feats in features.values() for f in feats})
     total, df = _read_df(con, all_features)
-    centroids = _read_candidates(con, [f for f in all_features if f.startswith("w:")], df)
+    article_words = [f for f in all_features if f.startswith("w:")]
+    # Statements can only match on words specific before this article (IDF only falls as the
+    # article's claims are counted), so only those select the stored statements to read.
+    specific = [f for f in article_words if idf(df.get(f, 0), total) >= SPECIFIC_IDF]
+    centroids = _read_candidates(con, article_words, df)
+    merged_into: dict[int, int] = {}
+    statements_read = False
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
     max_id = int(row[0]) if row else 0
     stored = set(centroids)
@@ -663,6 +671,9 @@ def link_claims(
             if score >= threshold:
                 scores.append((score, cid))
         if not scores and words:
+            if not statements_read:
+                _read_statements(con, specific, centroids, df, merged_into)
+                statements_read = True
             nearest = nearest_statement(feats, centroids, df, total)
             if nearest is not None:
                 scores = [(link_score(feats, vector, centroids[nearest], df, total)[0], nearest)]
@@ -698,6 +709,7 @@ def link_claims(
             if gone == max_id:
                 continue  # the store numbers new claims from max(id): never free the max
             centroids[keep].merge(centroids.pop(gone))
+            merged_into[gone] = keep
             for item in assigned:
                 if item.cid == gone:
                     item.cid, item.moved = keep, True
@@ -816,7 +828,8 @@ def _read_candidates(
     con: duckdb.DuckDBPyConnection, words: list[str], df: dict[str, int]
 ) -> dict[int, _Centroid]:
     """The stored corpus claims sharing a content word, with all their features' counts
-    (and the document frequencies of those features, added to ``df``)."""
+    (and the document frequencies of those features, added to ``df``); their statements are
+    read later, when needed (:func:`_read_statements`)."""
     if not words:
         return {}
     rows = con.execute(
@@ -845,11 +858,32 @@ def _read_candidates(
             vector_members=int(vector_members),
             vector=[float(x) for x in vector] if vector is not None else None,
         )
-    # Only statements sharing a content word with the article can match one of its own.
+    return centroids
+
+
+def _read_statements(
+    con: duckdb.DuckDBPyConnection,
+    specific: list[str],
+    centroids: dict[int, _Centroid],
+    df: dict[str, int],
+    merged_into: Mapping[int, int],
+) -> None:
+    """Add to the candidate ``centroids`` their stored statements that share
+    :data:`STATEMENT_SHARED` of the ``specific`` words (at most :data:`STATEMENT_CANDIDATES`,
+    most shared first, so the cost per article does not grow with the size of a story).
+
+    Read only when a claim of the article needs statement matches; a statement of a corpus
+    claim merged away meanwhile goes to the one it was merged into, and document frequencies
+    the article has already counted are kept.
+    """
+    if len(specific) < STATEMENT_SHARED:
+        return
     rows = con.execute(
         """
         WITH hit AS (
-            SELECT DISTINCT statement FROM link_statements WHERE feature IN (SELECT unnest($1))
+            SELECT statement FROM link_statements WHERE feature IN (SELECT unnest($1))
+            GROUP BY statement HAVING count(*) >= $2
+            ORDER BY count(*) DESC, statement DESC LIMIT $3
         )
         SELECT s.corpus_claim_id, s.statement, list(s.feature ORDER BY s.feature),
                list(s.weight ORDER BY s.feature), list(coalesce(d.n, 0) ORDER BY s.feature)
@@ -857,15 +891,18 @@ def _read_candidates(
         LEFT JOIN link_feature_df d ON d.feature = s.feature
         GROUP BY ALL ORDER BY s.statement
         """,
-        [words],
+        [specific, STATEMENT_SHARED, STATEMENT_CANDIDATES],
     ).fetchall()
-    for cid, _, names, weights, dfs in rows:
-        if int(cid) in centroids:
-            df.update(zip(map(str, names), map(int, dfs), strict=True))
-            centroids[int(cid)].statements.append(
+    for stored_cid, _, names, weights, dfs in rows:
+        cid = int(stored_cid)
+        while cid in merged_into:
+            cid = merged_into[cid]
+        if cid in centroids:
+            for f, n in zip(map(str, names), map(int, dfs), strict=True):
+                df.setdefault(f, n)
+            centroids[cid].statements.append(
                 {str(f): float(w) for f, w in zip(names, weights, strict=True)}
             )
-    return centroids
 
 
 def _write(
