@@ -20,6 +20,7 @@ from spacy.language import Language
 
 from sayso.corpus import Corpus
 from sayso.corpus.ingest import expand_paths
+from sayso.corpus.linking import linking_method
 
 PLACES = ["Kherson", "Odesa", "Mykolaiv", "Zaporizhzhia", "Dnipro", "Kharkiv", "Sumy", "Izium"]
 TARGETS = ["a fuel depot", "a rail bridge", "a power substation", "a grain terminal"]
@@ -200,6 +201,8 @@ def test_killed_ingest_leaves_a_consistent_store_and_resumes(tmp_path: Path) -> 
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"({stored[0]} already stored, 0 skipped)" in done.stdout
+    # The summary says how claims were linked (lexical unless the embeddings extra is there).
+    assert f"({linking_method()} linking)" in done.stdout
     con = duckdb.connect(str(db), read_only=True)
     try:
         row = con.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone()

@@ -40,7 +40,7 @@ import duckdb
 from spacy.language import Language
 
 from sayso.build import build_record
-from sayso.corpus.linking import article_claim_features
+from sayso.corpus.linking import article_claim_features, linking_method
 from sayso.corpus.sources_feed import (
     FEED_SUFFIXES,
     XML_SUFFIXES,
@@ -261,7 +261,7 @@ class IngestReport:
             f"{self.failed} skipped), {self.near_duplicates} of them near-duplicates, "
             f"in {self.seconds:.1f} s, {self.rate:.1f} articles/s; "
             f"{self.claims} claims: {self.linked_claims} linked to earlier claims, "
-            f"{self.new_corpus_claims} new"
+            f"{self.new_corpus_claims} new ({linking_method()} linking)"
         )
 
 
