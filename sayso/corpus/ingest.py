@@ -696,18 +696,17 @@ class _Writer(threading.Thread):
 
     def put(self, entry: tuple[InputItem, Pending]) -> None:
         """Queue an analysed article (waits while the queue is full and the writer alive)."""
-        while self.is_alive():
-            try:
-                self.inbox.put(entry, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        self._offer(entry)
 
     def finish(self) -> None:
         """No more articles: write what is queued, then stop."""
+        self._offer(None)
+
+    def _offer(self, entry: tuple[InputItem, Pending] | None) -> None:
+        # A writer that died (store error) takes nothing more: do not wait on a full queue.
         while self.is_alive():
             try:
-                self.inbox.put(None, timeout=0.1)
+                self.inbox.put(entry, timeout=0.1)
                 return
             except queue.Full:
                 continue
