@@ -97,6 +97,11 @@ class InputItem:
     error: str | None = None
     outlet: str | None = None
 
+    @classmethod
+    def unreadable(cls, path: Path, exc: OSError) -> InputItem:
+        """The item for an input file that cannot be opened or read."""
+        return cls(str(path), error=f"cannot read: {exc.strerror or type(exc).__name__}")
+
 
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     """Files to read, in order: files as given, directories walked recursively (sorted).
@@ -168,7 +173,7 @@ def _iter_jsonl(path: Path) -> Iterator[InputItem]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputItem(str(path), error=f"cannot read: {exc.strerror or type(exc).__name__}")
+        yield InputItem.unreadable(path, exc)
         return
     with handle:
         for number, raw in enumerate(handle, start=1):
@@ -321,6 +326,16 @@ def ingest_paths(
     start = time.perf_counter()
     in_flight: dict[str, int] = {}  # ids and URLs queued for the writer, not yet reported
 
+    def hold(keys: list[str]) -> None:
+        for key in keys:
+            in_flight[key] = in_flight.get(key, 0) + 1
+
+    def release(keys: list[str]) -> None:
+        for key in keys:
+            in_flight[key] -= 1
+            if not in_flight[key]:
+                del in_flight[key]
+
     def done(task_id: Any) -> None:
         report.seconds = time.perf_counter() - start
         bar.update(task_id, advance=1, rate=report.rate)
@@ -342,10 +357,7 @@ def ingest_paths(
                     continue
                 return
             item, pending, added, message = outcome
-            for key in _keys(pending):
-                in_flight[key] -= 1
-                if not in_flight[key]:
-                    del in_flight[key]
+            release(_keys(pending))
             if added is None:
                 skipped(item.label, message or "not stored")
             elif not added.stored:
@@ -357,8 +369,7 @@ def ingest_paths(
             done(task_id)
 
     def analysed(item: InputItem, pending: Pending) -> None:
-        for key in _keys(pending):
-            in_flight[key] = in_flight.get(key, 0) + 1
+        hold(_keys(pending))
         writer.put((item, pending))
 
     def in_process(task_id: Any, language: Language) -> None:
@@ -393,10 +404,7 @@ def ingest_paths(
         def receive_one() -> None:
             item, keys = sent.popleft()
             pending, message = worker.receive()
-            for key in keys:
-                in_flight[key] -= 1
-                if not in_flight[key]:
-                    del in_flight[key]
+            release(keys)
             if pending is None:
                 skipped(item.label, message or "not analysed")
                 done(task_id)
@@ -418,8 +426,7 @@ def ingest_paths(
                 done(task_id)
                 continue
             keys = _article_keys(article.text, article.url)
-            for key in keys:
-                in_flight[key] = in_flight.get(key, 0) + 1
+            hold(keys)
             worker.send(article, item.label, item.outlet)
             sent.append((item, keys))
             while len(sent) >= WORKER_IN_FLIGHT:

@@ -105,7 +105,7 @@ def iter_feed(path: str | Path) -> Iterator[InputItem]:
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield InputItem(str(path), error=f"cannot read: {exc.strerror or type(exc).__name__}")
+        yield InputItem.unreadable(path, exc)
         return
     # A stream, not a path or URL: feedparser then reads it and fetches nothing.
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)

@@ -70,7 +70,7 @@ def iter_warc(path: str | Path) -> Iterator[InputItem]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputItem(str(path), error=f"cannot read: {exc.strerror or type(exc).__name__}")
+        yield InputItem.unreadable(path, exc)
         return
     with handle:
         records = _archive_iterator(handle)
