@@ -19,6 +19,7 @@ Safety, for article text and HTML are hostile input:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -113,7 +114,18 @@ def page_env() -> Environment:
     env.globals["article_href"] = article_href
     env.globals["source_href"] = source_href
     env.globals["version"] = __version__
+    env.filters["date_range"] = date_range
     return env
+
+
+def date_range(first: dt.date | None, last: dt.date | None) -> str:
+    """When something was reported: one date, a range, or "undated".
+
+    >>> date_range(dt.date(2026, 4, 2), dt.date(2026, 4, 9)), date_range(None, None)
+    ('2026-04-02 – 2026-04-09', 'undated')
+    """
+    text = str(first) if first else "undated"
+    return f"{text} – {last}" if last and last != first else text
 
 
 def render_page(
