@@ -175,15 +175,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_resumes(tmp_path: Path) -> 
         "--verbose",
     ]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    stored_lines = 0
-    deadline = time.monotonic() + 120
-    while stored_lines < 5 and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        stored_lines += line.startswith("stored ")
-    assert stored_lines >= 5, "the ingest did not get going"
+    _wait_until_stored(proc, 5)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     proc.stderr.close()
@@ -240,6 +232,19 @@ def _running(pid: int) -> bool:
     return fields[0] != "Z"
 
 
+def _wait_until_stored(proc: subprocess.Popen[str], n: int) -> None:
+    """Read a ``--verbose`` ingest's stderr until it has stored ``n`` articles (2 min at most)."""
+    assert proc.stderr is not None
+    stored_lines = 0
+    deadline = time.monotonic() + 120
+    while stored_lines < n and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        stored_lines += line.startswith("stored ")
+    assert stored_lines >= n, "the ingest did not get going"
+
+
 def _start_worker_ingest(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
     """A ``sayso ingest --workers 1`` that has stored a few articles, and its children."""
     docs = tmp_path / "in"
@@ -255,15 +260,7 @@ def _start_worker_ingest(tmp_path: Path) -> tuple[subprocess.Popen[str], list[in
         text=True,
         start_new_session=True,  # its own process group, as a shell gives a command
     )
-    assert proc.stderr is not None
-    stored_lines = 0
-    deadline = time.monotonic() + 120
-    while stored_lines < 3 and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        stored_lines += line.startswith("stored ")
-    assert stored_lines >= 3, "the ingest did not get going"
+    _wait_until_stored(proc, 3)
     children = _children(proc.pid)
     assert children, "no analysis worker"
     return proc, children
