@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sayso.record import STANCE_LABELS, ArticleAnalysis, Claim, Quantity, Statement
+from sayso.record import STANCE_LABELS, ArticleAnalysis, Claim, Statement
+from sayso.render.text import quantity_value, technique_name
 
 STANCES: tuple[str, ...] = STANCE_LABELS
 STANCE_HELP: dict[str, str] = {
@@ -400,7 +401,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
             RowView(
                 anchor,
                 _link(_clip(r.text, 90), r.span, f"t-{anchor}", n),
-                [_technique(r.technique), f"{r.score:.2f}", r.evidence, voice],
+                [technique_name(r.technique), f"{r.score:.2f}", r.evidence, voice],
             )
         )
 
@@ -441,7 +442,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
     quantities: list[RowView] = []
     for k, q in enumerate(record.quantities):
         anchor = f"q-{k}"
-        value = _quantity_value(q)
+        value = quantity_value(q)
         unit = f" {q.unit}" if q.unit else ""
         marks.append(
             Mark(*q.span, "num", "mk num", f"t-{anchor}", f"number: {value}{unit}", anchor)
@@ -515,17 +516,6 @@ def evidence_anchor(
         if statement_id is not None and st.id == statement_id:
             return f"t-st-{k}-ct" if _valid(st.content.span, n) is not None else None
     return None
-
-
-def _technique(label: str) -> str:
-    """'Name_Calling,Labeling' -> 'Name Calling, Labeling'."""
-    return label.replace("_", " ").replace(",", ", ")
-
-
-def _quantity_value(q: Quantity) -> str:
-    from sayso.render.text import quantity_value
-
-    return quantity_value(q)
 
 
 def _keep_cr(value: str) -> Markup:

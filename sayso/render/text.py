@@ -108,6 +108,15 @@ def _facts_table(record: ArticleAnalysis) -> Table | None:
     return table
 
 
+def technique_name(label: str) -> str:
+    """A rhetoric technique's label as a reader writes it.
+
+    >>> technique_name("Name_Calling,Labeling")
+    'Name Calling, Labeling'
+    """
+    return label.replace("_", " ").replace(",", ", ")
+
+
 def quantity_value(q: Quantity) -> str:
     """A quantity's value as a reader would write it.
 
@@ -146,6 +155,8 @@ def _opinion_panel(record: ArticleAnalysis) -> Panel | None:
         table.add_column("why", overflow="fold")
         table.add_column("whose")
         for r in record.rhetoric:
-            table.add_row(r.technique, _clip(r.text, 70), r.evidence, r.statement or "author")
+            table.add_row(
+                technique_name(r.technique), _clip(r.text, 70), r.evidence, r.statement or "author"
+            )
         parts.append(table)
     return Panel(Group(*parts), title="Opinion and rhetoric")

@@ -1,0 +1,42 @@
+"""The terminal summary (`sayso analyze --format text`): what a reader sees there."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from sayso.record import ArticleAnalysis, RhetoricSpan, Segment
+from sayso.render.text import render
+
+
+def _printed(record: ArticleAnalysis) -> str:
+    console = Console(record=True, width=200, color_system=None)
+    render(record, console)
+    return console.export_text()
+
+
+def test_rhetoric_techniques_are_named_as_a_reader_writes_them() -> None:
+    text = "Cowardly leaders in Veldt have betrayed us. Either we act now or we lose everything."
+    record = ArticleAnalysis(
+        text=text,
+        segments=[Segment(level="sentence", label="opinion", score=0.9, span=(0, len(text)))],
+        rhetoric=[
+            RhetoricSpan(
+                technique="Name_Calling,Labeling",
+                score=0.8,
+                span=(0, 16),
+                text="Cowardly leaders",
+                evidence="loaded words: 'cowardly'",
+            ),
+            RhetoricSpan(
+                technique="Black-and-White_Fallacy",
+                score=0.7,
+                span=(44, len(text)),
+                text=text[44:],
+                evidence="pattern: 'either ... or ...'",
+            ),
+        ],
+    )
+    out = _printed(record)
+    assert "Name Calling, Labeling" in out
+    assert "Black-and-White Fallacy" in out
+    assert "Name_Calling" not in out and "_Fallacy" not in out
