@@ -79,3 +79,11 @@ def test_author_is_a_holder_when_stating_a_claim_in_own_voice() -> None:
 def test_claim_text_leaves_out_the_speaker_inside_a_quotation() -> None:
     record = sayso.analyze('"We will not retreat," Colonel Ana Ruiz said. "Our answer is unity."')
     assert record.claims[0].text == "We will not retreat … Our answer is unity"
+
+
+def test_claim_text_keeps_a_partial_quotation_closed() -> None:
+    # The content ends on the quotation's closing mark, which edge trimming used to drop.
+    record = sayso.analyze(
+        'The foreign minister of Arvel warned that the deployment would be "a grave mistake."'
+    )
+    assert [c.text for c in record.claims] == ['The deployment would be "a grave mistake"']

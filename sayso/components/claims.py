@@ -235,11 +235,26 @@ def _proposition(st: Attribution) -> list[Span]:
 
 
 def _claim_text(parts: list[Span]) -> str:
-    pieces = [_LEADING_THAT.sub("", _QUOTES.sub("", p.text)) for p in parts]
+    pieces = [_balance_quotes(_LEADING_THAT.sub("", _QUOTES.sub("", p.text))) for p in parts]
     text = " … ".join(" ".join(p.split()) for p in pieces if p.strip())
     if len(text) > CLAIM_TEXT_MAX:
         text = text[:CLAIM_TEXT_MAX].rsplit(" ", 1)[0] + "…"
     return text[:1].upper() + text[1:]
+
+
+def _balance_quotes(text: str) -> str:
+    """Close a quotation the edge trimming left open ('would be "a grave escalation').
+
+    >>> _balance_quotes('would be "a grave escalation'), _balance_quotes("a “quoted” word")
+    ('would be "a grave escalation"', 'a “quoted” word')
+    >>> _balance_quotes("called it “fake news")
+    'called it “fake news”'
+    """
+    if text.count('"') % 2:
+        text += '"'
+    if text.count("“") > text.count("”"):
+        text += "”"
+    return text
 
 
 def _evidence_span(st: Attribution) -> Span:
