@@ -203,3 +203,20 @@ def test_training_code_runs_on_a_tiny_slice(
     assert (out / "spans.crfsuite").exists() and (out / "techniques.npz").exists()
     model = RhetoricModel(out)
     assert set(model.classifier.classes) == {"Loaded_Language", "Name_Calling,Labeling"}
+
+
+def test_evidence_cites_only_cues_of_the_technique_found(rhet_nlp: Language) -> None:
+    # A conditional hedge ("If true") is a doubt cue, not a loaded word: it must not be shown
+    # as Loaded Language with "doubt cues" as the reason.
+    from sayso.rhetoric.lexicons import technique_cues
+    from sayso.rhetoric.rules import _EVIDENCE_CATEGORIES
+
+    text = (FIXTURES.parent.parent.parent / "examples" / "missile-transfer.md").read_text("utf-8")
+    mentions = rhet_nlp(text)._.sayso_rhetoric
+    assert not [m for m in mentions if m.span.text == "If true"]
+    wording = {name: cat for cat, name in _EVIDENCE_CATEGORIES.items()}
+    for m in mentions:
+        for part in m.evidence.split("; "):
+            category = wording.get(part.split(":", 1)[0])
+            if category is not None:
+                assert category in technique_cues()[m.technique], (m.technique, m.evidence)

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from sayso import doc_types
 from sayso.doc_types import RhetoricMention
 from sayso.rhetoric.features import DocInfo, doc_info
+from sayso.rhetoric.lexicons import technique_cues
 from sayso.rhetoric.model import MODEL_DIR, RhetoricModel
 from sayso.rhetoric.rules import all_rules, describe_hits
 
@@ -62,10 +63,12 @@ class RhetoricComponent:
         """All technique mentions in ``doc`` (model + rules), deduplicated."""
         info = shared_info(doc)
         found: list[RhetoricMention] = []
+        cues = technique_cues()
         for span, tech, score, evidence in self.model.predict(doc, info):
-            # A model span with no cue word (any sayso lexicon) in it must be confident to be shown.
+            # A model span with no cue of its technique in it must be confident to be shown.
             if score >= self.min_score and (
-                score >= self.min_score_no_cue or describe_hits(info, span, all_cues=True)
+                score >= self.min_score_no_cue
+                or describe_hits(info, span, categories=cues.get(tech, frozenset()))
             ):
                 found.append(RhetoricMention(span, tech, round(score, 3), evidence))
         if self.use_rules:

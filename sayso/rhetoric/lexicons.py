@@ -58,6 +58,24 @@ def load_techniques() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def technique_cues() -> dict[str, frozenset[str]]:
+    """The rhetoric lexicon categories that are evidence *for* each technique (the ``cues``
+    column of ``techniques.tsv``): a doubt cue backs Doubt, not Loaded_Language.
+
+    >>> sorted(technique_cues()["Name_Calling,Labeling"])
+    ['labels', 'loaded']
+    >>> technique_cues()["Repetition"]
+    frozenset()
+    """
+    with (DATA_DIR / "techniques.tsv").open(encoding="utf-8") as fh:
+        rows = csv.DictReader(fh, delimiter="\t")
+        return {
+            row["technique"]: frozenset(c for c in (row.get("cues") or "").split(",") if c)
+            for row in rows
+        }
+
+
+@lru_cache(maxsize=1)
 def rhetoric_lexicon() -> dict[str, tuple[str, ...]]:
     """Cue phrases per rhetoric category (``sayso/data/rhetoric_lexicon.json``)."""
     raw = json.loads((DATA_DIR / "rhetoric_lexicon.json").read_text(encoding="utf-8"))

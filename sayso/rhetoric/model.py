@@ -161,9 +161,12 @@ class RhetoricModel:
 
     def evidence(self, info: DocInfo, span: Span, cls: int, feats: dict[str, float]) -> str:
         """A short human-readable reason for a model prediction."""
+        from sayso.rhetoric.lexicons import technique_cues
         from sayso.rhetoric.rules import describe_hits
 
-        lex = describe_hits(info, span, all_cues=True)
+        # Only cues of the predicted technique explain it (a doubt cue is no loaded word).
+        cues = technique_cues().get(self.classifier.classes[cls], frozenset())
+        lex = describe_hits(info, span, categories=cues)
         if lex:
             return lex
         top = self.classifier.top_features(feats, cls, k=6)

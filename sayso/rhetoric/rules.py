@@ -50,23 +50,35 @@ _EVIDENCE_CATEGORIES = {
 }
 
 
-def describe_hits(info: DocInfo, span: Span, *, all_cues: bool = False) -> str:
+def describe_hits(
+    info: DocInfo,
+    span: Span,
+    *,
+    all_cues: bool = False,
+    categories: frozenset[str] | None = None,
+) -> str:
     """Readable lexicon evidence inside a span, e.g. ``loaded words: 'cowardly', 'thugs'``.
 
-    Only loaded words and labels by default; ``all_cues`` adds the other cue lexicons.
+    Only loaded words and labels by default; ``all_cues`` adds the other cue lexicons;
+    ``categories`` keeps only those lexicon categories (a technique's own cues,
+    :func:`~sayso.rhetoric.lexicons.technique_cues`).
     """
+
+    def wanted(category: str) -> bool:
+        return categories is None or category in categories
+
     loaded: list[str] = []
     labels: list[str] = []
     other: dict[str, list[str]] = defaultdict(list)
     for t in span:
         h = info.hits[t.i]
-        if "labels" in h:
+        if "labels" in h and wanted("labels"):
             labels.append(t.text)
-        elif "loaded" in h or abs(info.valence[t.i]) >= 2.0:
+        elif ("loaded" in h or abs(info.valence[t.i]) >= 2.0) and wanted("loaded"):
             loaded.append(t.text)
-    if all_cues:
+    if all_cues or categories is not None:
         for cat, s, e in info.matches:
-            if cat in _EVIDENCE_CATEGORIES and span.start <= s and e <= span.end:
+            if cat in _EVIDENCE_CATEGORIES and wanted(cat) and span.start <= s and e <= span.end:
                 other[_EVIDENCE_CATEGORIES[cat]].append(info.doc[s:e].text)
     parts = []
     if labels:
