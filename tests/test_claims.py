@@ -87,3 +87,38 @@ def test_claim_text_keeps_a_partial_quotation_closed() -> None:
         'The foreign minister of Arvel warned that the deployment would be "a grave mistake."'
     )
     assert [c.text for c in record.claims] == ['The deployment would be "a grave mistake"']
+
+
+def test_a_speakers_next_statement_goes_on_about_their_claim() -> None:
+    # The second quote shares no content word with the first, but the same speaker is still
+    # making the case for the claim.
+    record = sayso.analyze(
+        "Teo Mabili, the election commission's chairman, said on Monday that hackers working "
+        "for Ostrel's intelligence service broke into its servers. "
+        '"The tools, the timing and the language all point to one place," Mabili said.'
+    )
+    assert len(record.claims) == 1
+    assert [s.claim for s in record.statements] == ["c1", "c1"]
+
+
+def test_a_claim_named_as_such_with_a_stance_reacts_to_the_claim_under_discussion() -> None:
+    record = sayso.analyze(
+        "Officials in Tovalle said Ostrel had hacked the election servers. "
+        'Ostrel\'s foreign ministry called the accusation "baseless and absurd".'
+    )
+    assert len(record.claims) == 1
+    assert stances_of(record, "c1") == {
+        "Officials in Tovalle": "asserts",
+        "Ostrel's foreign ministry": "denies",
+    }
+
+
+def test_a_claim_named_without_a_stance_towards_it_is_not_counted_as_one() -> None:
+    # "said the accusation was an attempt to ..." says nothing of the accusation's truth:
+    # the officials must not be recorded as asserting it.
+    record = sayso.analyze(
+        "Officials in Tovalle said Ostrel had hacked the election servers. "
+        "A spokesman in Ostrel said the accusation was an attempt to hide a failed election."
+    )
+    c1 = next(c for c in record.claims if c.id == "c1")
+    assert {s.holder for s in c1.stances} == {"Officials in Tovalle"}

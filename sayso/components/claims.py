@@ -28,12 +28,16 @@ from spacy.tokens import Doc, Span
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
 from sayso.stance.classify import classify_stance
+from sayso.stance.lexicon import load_lexicon
 
 #: Overlap coefficient of content words above which two contents state the same claim.
 #: Chosen on the project's own example articles; see tests/test_claims.py.
 SAME_CLAIM_OVERLAP = 0.5
 #: A content with at most this many content words is an anaphor ("the reports", "it").
 ANAPHOR_MAX_WORDS = 2
+#: Whether a statement matching no claim joins the claim of the statement before it when both
+#: have one speaker.
+SAME_SPEAKER_CONTINUES = True
 REACTIVE_STANCES = frozenset({"cannot_confirm", "doubts", "conditional"})
 ANAPHORS = frozenset({"this", "that", "it", "these", "those", "such"})
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
@@ -65,10 +69,25 @@ class ClaimsComponent:
             target: _Claim | None = None
             if st.refers_to is not None and st.refers_to in claim_of:
                 target = claim_of[st.refers_to]
-            elif claims.items and _is_anaphoric(st.content, words):
-                target = claims.topic()  # "denied the reports": the claim under discussion
+            elif claims.items and (
+                _is_anaphoric(st.content, words)
+                or (st.stance in REACTIVE_STANCES | {"denies"} and _names_a_claim(st.content))
+            ):
+                # "denied the reports", "called the accusation absurd": the claim under
+                # discussion (a claim named as such counts only with a stance towards it:
+                # "said the accusation was an attempt to ..." says nothing of its truth)
+                target = claims.topic()
             else:
                 target = claims.best_match(words, self.same_claim_overlap)
+                if (
+                    target is None
+                    and SAME_SPEAKER_CONTINUES
+                    and i > 0
+                    and _same_speaker(st, statements[i - 1])
+                ):
+                    # A speaker's next statement, matching no other claim, goes on about the
+                    # claim of their last one ("The tools ... all point to Ghedra," he said).
+                    target = claim_of[i - 1]
                 if target is None and claims.items and st.stance in REACTIVE_STANCES:
                     # One cannot confirm, doubt or condition on a claim nobody made: such a
                     # statement reacts to the claim under discussion.
@@ -143,6 +162,18 @@ class ClaimsComponent:
         return ClaimGroup(text=claim.text, stances=stances, statements=list(claim.members))
 
 
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    """Whether two statements have one speaker: one entity, or one name, a person's surname
+    standing for the full name ("Mabili" after "Teo Mabili")."""
+    if a.speaker_entity is not None and a.speaker_entity == b.speaker_entity:
+        return True
+    x, y = a.speaker_name.casefold().split(), b.speaker_name.casefold().split()
+    if not x or not y:
+        return False
+    short, full = sorted((x, y), key=len)
+    return full[-len(short) :] == short
+
+
 def _is_anaphoric(content: Span, words: set[str]) -> bool:
     """A content that only points at a proposition stated elsewhere.
 
@@ -162,6 +193,35 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
     return any(t.lower_ in ANAPHORS and t.dep_ in ("dobj", "pobj") for t in content) and (
         len(words) <= 2 * ANAPHOR_MAX_WORDS
     )
+
+
+#: Determiners that make a noun point at something already said ("the accusation").
+_POINTING_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
+#: Dependents that give a noun a proposition of its own ("the report that troops crossed").
+_CLAUSAL_DEPS = frozenset({"acl", "relcl", "ccomp"})
+
+
+def _names_a_claim(content: Span) -> bool:
+    """A content whose subject or object is a claim named as such, with a determiner or a
+    possessor and no clause of its own: "the accusation" in 'called the accusation "baseless
+    and absurd"', "Kyiv's claims" in 'dismissed Kyiv's claims as lies'.
+
+    The nouns are the ``claim_nouns`` of ``sayso/data/stance_lexicon.json``.
+    """
+    nouns = load_lexicon().claim_nouns
+    for token in content:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in nouns:
+            continue
+        if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT", "oprd"):
+            continue
+        children = list(token.children)
+        pointing = any(
+            (c.dep_ == "det" and c.lower_ in _POINTING_DETERMINERS) or c.dep_ == "poss"
+            for c in children
+        )
+        if pointing and not any(c.dep_ in _CLAUSAL_DEPS for c in children):
+            return True
+    return False
 
 
 class _ClaimIndex:

@@ -162,6 +162,8 @@ class Lexicon:
         back = data["refers_back"]
         self.refers_back_table = PhraseTable({"refers_back": back["frame_phrases"]})
         self.refers_back_content = {p.lower() for p in back["content_exact"]}
+        #: Nouns that name a claim as such ("the accusation", "these reports").
+        self.claim_nouns = frozenset(n.lower() for n in back.get("claim_nouns", ()))
 
     def lemma_of(self, cue: str) -> str:
         """Best-guess lemma of a cue string from the lexicon's forms (else its last word)."""
