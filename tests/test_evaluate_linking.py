@@ -199,13 +199,13 @@ def test_a_linking_parameter_can_be_changed_for_one_run(
     from sayso.corpus import linking
 
     directory = _mini_set(tmp_path)
-    before = linking.LINK_THRESHOLD
-    # By default the depot statements link (test above); no claim reaches a threshold above
-    # 1, and no feature is specific enough for the prior or a merge: nothing is linked.
-    assert main([str(directory), "--set", "LINK_THRESHOLD=1.5", "--set", "SPECIFIC_IDF=99"]) == 0
+    before = linking.SPECIFIC_IDF
+    # By default the depot statements link (test above); no probability reaches a threshold
+    # above 1, and no word is specific enough for a merge: nothing is linked.
+    assert main([str(directory), "--threshold", "1.01", "--set", "SPECIFIC_IDF=99"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["cross_article"]["predicted_pairs"] == 0
-    assert before == linking.LINK_THRESHOLD
+    assert before == linking.SPECIFIC_IDF
     # A name that is not a numeric parameter is a one-line error.
     assert main([str(directory), "--set", "linking_method=1"]) == 2
     assert capsys.readouterr().err.strip() == (

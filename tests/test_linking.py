@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from spacy.language import Language
 
-from sayso.corpus import embeddings, linking, queries, store
-from sayso.corpus.linking import ClaimFeatures, article_claim_features, link_score
+from sayso.corpus import embeddings, link_model, linking, queries, store
+from sayso.corpus.linking import ClaimFeatures, article_claim_features
 from sayso.record import ArticleAnalysis, Claim
 
 STORY = {"e:arvel": 1.0, "e:kessin": 1.0, "w:drone": 1.0}
@@ -98,16 +98,22 @@ def test_claims_of_one_article_can_share_a_corpus_claim(con: duckdb.DuckDBPyConn
     assert set(links.values()) <= ids and max(ids) == max(links.values())
 
 
-def test_a_reaction_without_content_words_joins_the_preceding_claim(
+def test_the_article_context_links_a_weak_claim_but_not_an_unrelated_one(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     _story(con)
-    # "The minister called it fake news": nothing of its own but the minister's country.
-    links = _add(con, "fake", {"c1": {"w:reservoir": 1.0, "w:drain": 1.0}, "c2": {"e:arvel": 1}})
-    assert links["c1"] == links["c2"]
-    # Alone in its article, it has nothing to join and no words to compare: a claim of its own.
-    alone = _add(con, "fake2", {"c1": {"e:arvel": 1.0}})
-    assert alone["c1"] not in set(links.values())
+    links = _add(
+        con,
+        "reservoir",
+        {
+            "c1": {"w:reservoir": 1.0, "w:drain": 1.0, "w:sluice": 1.0},
+            # One telling word of the claim just told: with the article's context, the same.
+            "c2": {"w:reservoir": 1.0, "w:level": 1.0},
+            # Nothing in common with it: the context alone does not make it the same claim.
+            "c3": {"w:refugee": 1.0, "w:camp": 1.0},
+        },
+    )
+    assert links["c1"] == links["c2"] != links["c3"]
 
 
 def test_rebuilt_tables_equal_the_incremental_ones(con: duckdb.DuckDBPyConnection) -> None:
@@ -155,17 +161,21 @@ def test_each_statement_of_a_claim_has_its_own_features(nlp: Language) -> None:
     assert set().union(*parts) == set(feats)
 
 
-def test_embedding_joins_the_lexical_score_only_when_both_sides_have_one() -> None:
+def test_the_embedding_feature_needs_a_vector_on_both_sides() -> None:
     centroid = linking._Centroid()
     centroid.add({"w:dam": 1.0, "w:capture": 1.0}, [1.0, 0.0])
     feats = ClaimFeatures({"w:dam": 1.0, "w:flag": 1.0})
     df = {"w:dam": 1, "w:capture": 1, "w:flag": 0}
-    lexical, threshold = link_score(feats, None, centroid, df, 10)
-    assert threshold == linking.LINK_THRESHOLD and 0 < lexical < 1
-    combined, threshold = link_score(feats, [1.0, 0.0], centroid, df, 10)
-    assert threshold == linking.EMBEDDING_THRESHOLD
-    w = linking.EMBEDDING_WEIGHT
-    assert combined == pytest.approx(w * 1.0 + (1 - w) * lexical)
+    context = link_model.ArticleContext()
+    without = link_model.pair_features(feats, None, 1, centroid, df, 10, context)
+    assert without["embedding"] == 0.0 and 0 < without["lexical"] < 1
+    with_vector = link_model.pair_features(feats, [0.6, 0.8], 1, centroid, df, 10, context)
+    assert with_vector["embedding"] == pytest.approx(0.6)
+    assert with_vector["lexical"] == without["lexical"]
+    # Each linking method has its shipped model; only the embeddings one reads the cosine.
+    models = link_model.shipped_models()
+    assert "embedding" in models["embeddings+lexical"].names
+    assert "embedding" not in models["lexical"].names
 
 
 def test_without_the_extra_the_method_is_lexical(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,8 +215,8 @@ def test_a_background_statement_does_not_join_the_article_claim(
     earlier = "Arvel sent rifles to the Kessin rebels in March, officials in Dorra said on Monday."
     later = (
         "Arvel delivered rifles and mortars to the Kessin rebels, the ministry said on Tuesday. "
-        "The fighting has displaced 30,000 people, aid agencies said. "
-        "The shipments continued through April, a diplomat said."
+        "The shipments continued through April, a diplomat said. "
+        "The fighting has displaced 30,000 people, aid agencies said."
     )
     with Corpus(tmp_path / "c.duckdb") as corpus:
         for text in (earlier, later):
@@ -218,22 +228,22 @@ def test_a_background_statement_does_not_join_the_article_claim(
     link = {str(text).split()[1]: (int(cid), float(score)) for text, cid, score in rows}
     arms = link["sent"][0]
     assert link["delivered"][0] == arms
-    # Shares nothing telling with the arms claim: a claim of its own.
-    assert link["fighting"][0] != arms
     # Too little to link on its own, but it shares the predicate class (shipments: supply)
-    # with the article's arms claim: the discourse prior joins it, with its own (low) score.
+    # with the arms claim just told: the article's context joins it.
     assert link["shipments"][0] == arms
-    assert 0 < link["shipments"][1] < linking.LINK_THRESHOLD
+    assert 0.5 < link["delivered"][1] <= 1.0 and link["shipments"][1] < 1.0
+    # Shares nothing telling with the arms claim: a claim of its own, context or not.
+    assert link["fighting"][0] != arms
 
 
 def _two_bridge_claims(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, *, then_other: bool
 ) -> tuple[int, int]:
-    """Two stored reports of a bridge blown up, kept apart by strict thresholds (and, with
+    """Two stored reports of a bridge blown up, kept apart by a strict model (and, with
     ``then_other``, an unrelated corpus claim stored after them)."""
     _story(con)
-    with monkeypatch.context() as strict:
-        strict.setattr(linking, "LINK_THRESHOLD", 0.9)
+    strict_model = link_model.LinkModel(("lexical",), (1.0,), 0.0, threshold=0.99)
+    with monkeypatch.context() as strict, link_model.using(strict_model):
         strict.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
         north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
         south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]

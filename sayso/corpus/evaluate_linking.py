@@ -3,6 +3,7 @@
     sayso evaluate linking tests/fixtures/linking
     python -m sayso.corpus.evaluate_linking tests/fixtures/linking [--db FILE] [--examples 10]
         [--set NAME=VALUE ...]    # a linking parameter changed for this run (ablations)
+        [--threshold P]           # the linking model's probability threshold for this run
 
 The directory holds articles (``.md``/``.txt``/``.html``) and ``gold.jsonl``, one line per
 gold mention of a claim::
@@ -27,6 +28,7 @@ the cross-article linker's.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -39,7 +41,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from sayso.corpus import linking
+from sayso.corpus import link_model, linking
 from sayso.corpus.api import Corpus
 from sayso.corpus.ingest import ARTICLE_SUFFIXES
 from sayso.corpus.linking import linking_method
@@ -163,11 +165,15 @@ def evaluate_linking(
             raise SaysoError(f"the store must be fresh: {path} exists")
         with Corpus(path) as corpus:
             report = corpus.ingest(files)
-            _map_mentions(corpus, mentions)
-    return _result(directory, files, mentions, report.stored, report.failed, examples)
+            links = _map_mentions(corpus, mentions)
+    result = _result(directory, files, mentions, report.stored, report.failed, examples)
+    result["unannotated_claims"] = _unannotated(mentions, links)
+    return result
 
 
-def _map_mentions(corpus: Corpus, mentions: list[GoldMention]) -> None:
+def _map_mentions(corpus: Corpus, mentions: list[GoldMention]) -> dict[tuple[str, str], int]:
+    """Map each mention to its statement, article claim and corpus claim; return every
+    stored article claim's corpus claim."""
     ids = {
         Path(str(row[1])).name: str(row[0])
         for row in corpus.con.execute("SELECT id, input FROM articles").fetchall()
@@ -194,6 +200,25 @@ def _map_mentions(corpus: Corpus, mentions: list[GoldMention]) -> None:
         mention.statement, mention.article_claim, mention.unmatched = locate(record, mention.quote)
         if mention.article_claim is not None:
             mention.corpus_claim = links.get((aid, mention.article_claim))
+    return links
+
+
+def _unannotated(
+    mentions: list[GoldMention], links: dict[tuple[str, str], int]
+) -> dict[str, float | int]:
+    """Article claims no gold quote maps to (background, or statements the gold leaves out)
+    and how many of them the linker put into a corpus claim that holds gold mentions: the
+    pairwise scores do not see a background statement pulled into a story claim; this does.
+    """
+    annotated = {(m.article_id, m.article_claim) for m in mentions if m.article_claim}
+    gold_claims = {m.corpus_claim for m in mentions if m.corpus_claim is not None}
+    others = [cid for key, cid in links.items() if key not in annotated]
+    joined = sum(cid in gold_claims for cid in others)
+    return {
+        "claims": len(others),
+        "in_gold_corpus_claims": joined,
+        "share": joined / len(others) if others else 0.0,
+    }
 
 
 def _result(
@@ -326,11 +351,11 @@ def _sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, in
 @contextmanager
 def linking_parameters(settings: Sequence[str]) -> Iterator[dict[str, float]]:
     """Change numeric parameters of :mod:`sayso.corpus.linking` (``NAME=VALUE``, upper-case
-    module constants such as ``LINK_THRESHOLD``) for the duration of the block.
+    module constants such as ``CENTROID_MERGE_THRESHOLD``) for the duration of the block.
 
-    >>> with linking_parameters(["LINK_THRESHOLD=0.5"]) as changed:
+    >>> with linking_parameters(["CENTROID_MERGE_THRESHOLD=0.5"]) as changed:
     ...     changed
-    {'LINK_THRESHOLD': 0.5}
+    {'CENTROID_MERGE_THRESHOLD': 0.5}
     >>> linking_parameters(["nope=1"]).__enter__()
     Traceback (most recent call last):
     ...
@@ -367,11 +392,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="run with a linking parameter changed, e.g. --set LINK_THRESHOLD=0.3 (ablations)",
+        help="run with a linking parameter changed, e.g. --set CENTROID_MERGE_THRESHOLD=0.3",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        metavar="P",
+        help="run with the linking model's probability threshold set to P",
     )
     args = parser.parse_args(argv)
+    model = link_model.active_model()
+    if args.threshold is not None:
+        model = dataclasses.replace(model, threshold=args.threshold)
     try:
-        with linking_parameters(args.set):
+        with linking_parameters(args.set), link_model.using(model):
             result = evaluate_linking(args.directory, db=args.db, examples=args.examples)
     except SaysoError as exc:
         print(f"sayso: error: {exc}", file=sys.stderr)

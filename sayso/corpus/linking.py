@@ -11,47 +11,42 @@ author stance):
   (weight :data:`W_WORD`). Words of one :data:`PREDICATE_CLASSES` row are one feature, named
   after the row's first word ("delivered", "sent", "transferred" are all ``w:supply``).
 
-**Corpus claims as a whole.** A corpus claim is represented by the *centroid* of its
-members: feature ``f`` weighs ``share(f) * weight(f) * idf(f)``, where ``share`` is the
-fraction of its member claims that have ``f`` and
-``idf(f) = max(0, ln((N + IDF_PRIOR + 1) / (df + 0.5)))`` over the ``N`` stored article
-claims (``df`` of them have ``f``). Words that every claim of a
-story shares (its main actors, "drone" in a drone war) so weigh little, and a corpus claim's
-core words (the ones most members repeat) weigh most. A new claim (weights ``weight(f) *
-idf(f)``) is scored against each corpus claim that shares a content word with it by the
-cosine of the two vectors, and joins the best one when the score is at least
-:data:`LINK_THRESHOLD`; otherwise it starts a new corpus claim.
+- ``p:<predicate>><argument>`` a content verb's class paired with the head of one of its
+  arguments (:func:`predicate_arguments`): "Velmora supplied drones" gives ``p:supply>velmora``
+  and ``p:supply>drone``. Rarer than either word, they are counted as matches, not used in
+  the cosines.
 
-**Embeddings (optional).** With the ``embeddings`` extra (:mod:`sayso.corpus.embeddings`)
-each claim also has a unit vector of its evidence, a corpus claim the sum of its members'
-vectors, and the score is ``EMBEDDING_WEIGHT * cosine(vectors) + (1 - EMBEDDING_WEIGHT) *
-lexical`` against :data:`EMBEDDING_THRESHOLD`. Candidates are still only the corpus claims
-sharing a content word, so the cost of a new article grows with those candidates, not with
-the corpus. Without the extra (or for stored claims without a vector) the lexical score is
-used alone; :func:`linking_method` says which.
+**Corpus claims.** A corpus claim is represented by the *centroid* of its members: feature
+``f`` weighs ``share(f) * weight(f) * idf(f)``, where ``share`` is the fraction of its member
+claims that have ``f`` and ``idf(f) = max(0, ln((N + IDF_PRIOR + 1) / (df + 0.5)))`` over the
+``N`` stored article claims (``df`` of them have ``f``). Words that every claim of a story
+shares (its main actors, "drone" in a drone war) so weigh little, and a corpus claim's core
+words (the ones most members repeat) weigh most. A claim's features are also kept per piece
+of evidence (``parts`` of :class:`ClaimFeatures`: each statement's content, each author
+stance's sentence), and the linker stores each statement's features (``link_statements``).
 
-**Statements.** A claim's features are also kept per piece of evidence (``parts`` of
-:class:`ClaimFeatures`: each statement's content, each author stance's sentence), and the
-linker stores each statement's features (``link_statements``). A claim that reaches no corpus
-claim as a whole joins the one holding the statement most like one of its own
-(:func:`nearest_statement`: cosine of IDF-weighted features at least
-:data:`STATEMENT_THRESHOLD`, sharing :data:`STATEMENT_SHARED` specific content words): a
-corpus claim started by an article's lead, whose pooled quotes keep its centroid far from
-everything, still meets a later claim that repeats one of those quotes.
+**The decision is learned.** A new claim is compared with its candidates
+(:func:`candidates_of`: the corpus claims sharing a content word with it, and those the
+article's earlier claims are in; entities alone never make a candidate). For each, the
+linking model (:mod:`sayso.corpus.link_model`) reads a few numbers: the cosine with the
+centroid, the best cosine of one of its statements with one of the corpus claim's
+(:func:`statement_score`), the specific words, entities, numbers and predicate-argument
+pairs they share, and whether the article's lead or preceding claim is in it (a news article
+is about few claims: "the report confirmed what Daskia had said" reacts to the claim just
+told). The claim joins the candidate with the highest probability when it reaches the
+model's threshold, else starts a new corpus claim. The model is a logistic regression trained
+by :mod:`sayso.corpus.train_linking` on the project's own invented stories; with the
+``embeddings`` extra (:mod:`sayso.corpus.embeddings`) a second model also reads the cosine
+of the evidence embeddings (:func:`linking_method` says which runs).
 
 **Incremental.** The claims of an article are linked in their order, each against the stored
 corpus claims *and* the corpus claims the article's earlier claims started or joined (two
 claims of one article may be one corpus claim when the article analysis split them). The
 centroids live in the linker's own tables (:data:`TABLES`), updated in the article's
-transaction, so linking never re-reads a corpus claim's members. Being incremental, the
-grouping can depend on the ingest order.
-
-**Article discourse prior.** A news article is about few claims. A claim that reaches no
-corpus claim on its own joins one that the article's earlier claims joined (the nearest
-preceding first) when it shares a *specific* feature with it (IDF at least
-:data:`SPECIFIC_IDF`: not the story's main actors) and scores at least
-:data:`DISCOURSE_THRESHOLD`; a background statement that shares nothing specific ("the
-fighting has displaced 30,000 people") stays apart.
+transaction, so linking never re-reads a corpus claim's members, and only the candidates
+(corpus claims and statements sharing a content word with the article) are read: the cost of
+a new article grows with them, not with the corpus. Being incremental, the grouping can
+depend on the ingest order.
 
 **Merges.** A corpus claim started from one noisy claim may later turn out to be another
 one's twin. After each claim, the corpus claim it joined is compared with the other
@@ -86,48 +81,34 @@ from typing import Any
 import duckdb
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from sayso.corpus import embeddings
+from sayso.corpus import embeddings, link_model
 from sayso.record import ArticleAnalysis, Claim
 
 W_WORD = 1.0
 #: Entities weigh as much as words: the IDF already makes a story's main actors light.
 W_ENTITY = 1.0
 W_NUMBER = 1.5
+#: A predicate-argument pair (:func:`predicate_arguments`); pairs are kept out of the
+#: cosines and counted as matches apart (the ``shared_pairs`` feature of the model).
+W_PREDICATE_ARGUMENT = 1.0
 #: Claims counted in every IDF as if stored without any of the features: in a young corpus
 #: (two articles) a word both claims share is not yet "common", so the IDF stays near flat.
 IDF_PRIOR = 10
-#: The lexical cosine from which a claim joins an existing corpus claim.
-LINK_THRESHOLD = 0.25
-#: With embeddings: the weight of the embedding cosine in the combined score ...
-EMBEDDING_WEIGHT = 0.5
-#: ... and the combined score from which a claim joins an existing corpus claim.
-EMBEDDING_THRESHOLD = 0.35
 
 #: A feature is *specific* from this IDF on (in at most about a third of the stored claims):
-#: what the discourse prior and merges look at, not a story's main actors.
+#: what the model's shared-word counts and the merges look at, not a story's main actors.
 SPECIFIC_IDF = 1.0
-#: Article discourse prior: a claim that joins nothing may still join a corpus claim the
-#: article's earlier claims joined, from this score, when it shares a specific feature with it.
-DISCOURSE_THRESHOLD = 0.05
 #: Two corpus claims whose lexical centroids come this close (cosine) are merged, when they
 #: share a key word (:meth:`_Centroid.key_words`).
 CENTROID_MERGE_THRESHOLD = 0.25
 
-#: Statement-level matching: a claim also joins a corpus claim when one of its statements and
-#: one of the corpus claim's come this close (cosine of IDF-weighted features) ...
-STATEMENT_THRESHOLD = 0.6
-#: ... and the best match beats the best one in any other corpus claim by this much.
-STATEMENT_MARGIN = 0.0
-#: ... and the two statements share this many specific content words.
+#: Statement matches (the ``statement`` feature) count only statements sharing this many
+#: specific content words ...
 STATEMENT_SHARED = 2
-#: At most this many stored statements are read per article for statement matches.
-STATEMENT_CANDIDATES = 500
-
-#: The score recorded for a claim with no content word of its own, which joins the corpus claim
-#: of the article's preceding claim.
-INHERITED_SCORE = 0.0
+#: ... and at most this many stored statements are read per article.
+STATEMENT_CANDIDATES = 100
 
 #: Verbs that name one predicate in news reports; each row is one feature, named after its
 #: first word. General English, not one story's words. Only verbs are mapped ("attack drones"
@@ -454,6 +435,9 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
                 _keep(part, f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
+            if span is not None and W_PREDICATE_ARGUMENT:
+                for f in predicate_arguments(span, entity_of_token, excluded):
+                    _keep(part, f, W_PREDICATE_ARGUMENT)
             for f, w in part.items():
                 _keep(feats, f, w)
             if part:
@@ -465,6 +449,71 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
         for claim, vector in zip(record.claims, vectors, strict=True):
             result[claim.id].vector = vector  # type: ignore[attr-defined]
     return result
+
+
+#: Dependency labels of a verb's arguments: subject, object, complement.
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "iobj", "attr", "dative", "oprd"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: Modifiers that name an argument as much as its head: "militia drone", "Velmora's weapons".
+_ARGUMENT_MODIFIERS = frozenset({"compound", "poss", "amod"})
+
+
+def predicate_arguments(
+    span: Span, entity_of_token: Mapping[int, str], excluded: frozenset[str]
+) -> set[str]:
+    """``p:<predicate>><argument>`` features of a span: each content verb's class
+    (:func:`predicate_class`) paired with each of its arguments (subject, object, complement,
+    object of a preposition, and their compound or possessive modifiers), an entity by its
+    name and a noun by its class. A verb joined to another ("produced in Velmora and
+    transferred to the militia") shares its subject. Needs a dependency parse.
+
+    A pair is rarer than either word: "Velmora" and "drone" are in every claim of a drone war,
+    "Velmora supplied" and "supplied drones" only in the claim that Velmora supplied them.
+    """
+    if not span.doc.has_annotation("DEP"):
+        return set()
+    found: set[str] = set()
+    for verb in span:
+        if verb.pos_ != "VERB":
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma in excluded:
+            continue
+        arguments = [c for c in verb.children if c.dep_ in _ARGUMENT_DEPS]
+        arguments += [
+            g
+            for c in verb.children
+            if c.dep_ in ("prep", "agent")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+            arguments += [c for c in verb.head.children if c.dep_ in _SUBJECT_DEPS]
+        predicate = predicate_class(lemma, "VERB")
+        for argument in arguments:
+            for token in (
+                argument,
+                *(c for c in argument.children if c.dep_ in _ARGUMENT_MODIFIERS),
+            ):
+                head = _argument_name(token, entity_of_token, excluded)
+                if head is not None:
+                    found.add(f"p:{predicate}>{head}")
+    return found
+
+
+def _argument_name(
+    token: Token, entity_of_token: Mapping[int, str], excluded: frozenset[str]
+) -> str | None:
+    """An argument as a pair names it: the entity it is part of, else a noun's class."""
+    owner = entity_of_token.get(token.i)
+    if owner is not None:
+        return owner
+    if token.pos_ not in ("NOUN", "PROPN") or not token.is_alpha:
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in excluded:
+        return None
+    return predicate_class(lemma, "NOUN")
 
 
 def _keep(feats: dict[str, float], feature: str, weight: float) -> None:
@@ -529,8 +578,8 @@ class _Centroid:
 
 def centroid_similarity(a: _Centroid, b: _Centroid, df: Mapping[str, int], total: int) -> float:
     """Cosine of two corpus claims' IDF-weighted centroids."""
-    va = {f: w / a.members * idf(df.get(f, 0), total) for f, w in a.weights.items()}
-    vb = {f: w / b.members * idf(df.get(f, 0), total) for f, w in b.weights.items()}
+    va = {f: w / a.members * idf(df.get(f, 0), total) for f, w in _lexical(a.weights)}
+    vb = {f: w / b.members * idf(df.get(f, 0), total) for f, w in _lexical(b.weights)}
     return similarity(va, vb) if a.members and b.members else 0.0
 
 
@@ -538,78 +587,87 @@ def centroid_score(
     feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
 ) -> float:
     """Cosine of a claim's IDF-weighted features and a corpus claim's IDF-weighted centroid."""
-    q = {f: w * idf(df.get(f, 0), total) for f, w in feats.items()}
-    c = {f: w / centroid.members * idf(df.get(f, 0), total) for f, w in centroid.weights.items()}
+    q = {f: w * idf(df.get(f, 0), total) for f, w in _lexical(feats)}
+    c = {f: w / centroid.members * idf(df.get(f, 0), total) for f, w in _lexical(centroid.weights)}
     dot = sum(w * c[f] for f, w in q.items() if f in c)
     nq = math.sqrt(sum(w * w for w in q.values()))
     nc = math.sqrt(sum(w * w for w in c.values()))
     return dot / (nq * nc) if nq and nc else 0.0
 
 
+def _lexical(feats: Mapping[str, float]) -> list[tuple[str, float]]:
+    """The features cosines are taken over: all but the predicate-argument pairs."""
+    return [(f, w) for f, w in feats.items() if not f.startswith("p:")]
+
+
+def candidates_of(
+    feats: Mapping[str, float], centroids: Mapping[int, _Centroid], article_clusters: Sequence[int]
+) -> list[int]:
+    """The corpus claims a claim is compared with, oldest first."""
+    words = {f for f in feats if f.startswith("w:")}
+    return [
+        cid
+        for cid in sorted(centroids, key=_age)
+        if cid in article_clusters or words & centroids[cid].features.keys()
+    ]
+
+
+def best_candidate(
+    model: link_model.LinkModel,
+    feats: Mapping[str, float],
+    vector: Sequence[float] | None,
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+    article_clusters: Sequence[int],
+) -> tuple[float, int] | None:
+    """``(probability, corpus claim)`` of the candidate the model ranks first (on a tie, the
+    older), if the probability reaches the model's threshold."""
+    context = link_model.ArticleContext(list(article_clusters))
+    best: tuple[float, int] | None = None
+    for cid, values in link_model.candidate_features(
+        feats,
+        vector,
+        candidates_of(feats, centroids, article_clusters),
+        centroids,
+        df,
+        total,
+        context,
+    ):
+        # Rounded: the same claims stored in one batch or one by one get the same score.
+        p = round(model.probability(model.select(values)), 9)
+        if p >= model.threshold and (best is None or p > best[0]):
+            best = (p, cid)
+    return best
+
+
 def statement_score(
     feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
 ) -> float:
     """The best match of one of a claim's statements with one of a corpus claim's (cosine of
-    IDF-weighted features): a claim whose lead pooled several quotes, or a corpus claim whose
-    centroid a noisy first member pulled aside, still meets the statement it repeats."""
+    IDF-weighted features) among those sharing :data:`STATEMENT_SHARED` specific content
+    words: a claim whose lead pooled several quotes, or a corpus claim whose centroid a noisy
+    first member pulled aside, still meets the statement it repeats."""
+    weight = {f: idf(df.get(f, 0), total) for f in feats}
+    specific = {f for f, w in weight.items() if f.startswith("w:") and w >= SPECIFIC_IDF}
+    if len(specific) < STATEMENT_SHARED or not centroid.statements:
+        return 0.0
+    parts = [
+        (specific.intersection(part), {f: w * weight[f] for f, w in _lexical(part)})
+        for part in claim_parts(feats)
+    ]
     best = 0.0
-    for part in claim_parts(feats):
-        q = {f: w * idf(df.get(f, 0), total) for f, w in part.items()}
-        for statement in centroid.statements:
-            shared = [
-                f
-                for f in part
-                if f.startswith("w:")
-                and f in statement
-                and idf(df.get(f, 0), total) >= SPECIFIC_IDF
-            ]
-            if len(shared) < STATEMENT_SHARED:
+    for statement in centroid.statements:
+        vector: dict[str, float] | None = None
+        for words, q in parts:
+            if len(words) < STATEMENT_SHARED or sum(f in statement for f in words) < (
+                STATEMENT_SHARED
+            ):
                 continue
-            c = {f: w * idf(df.get(f, 0), total) for f, w in statement.items()}
-            best = max(best, similarity(q, c))
+            if vector is None:
+                vector = {f: w * idf(df.get(f, 0), total) for f, w in _lexical(statement)}
+            best = max(best, similarity(q, vector))
     return best
-
-
-def nearest_statement(
-    feats: Mapping[str, float],
-    centroids: Mapping[int, _Centroid],
-    df: Mapping[str, int],
-    total: int,
-) -> int | None:
-    """The corpus claim one of whose statements a claim that reached none as a whole repeats:
-    the best :func:`statement_score` among those sharing a content word with it, if at least
-    :data:`STATEMENT_THRESHOLD` and ahead of the next corpus claim by :data:`STATEMENT_MARGIN`
-    (on a tie, the older corpus claim)."""
-    words = {f for f in feats if f.startswith("w:")}
-    nearest = {
-        cid: statement_score(feats, c, df, total)
-        for cid, c in centroids.items()
-        if words & c.features.keys()
-    }
-    ranked = sorted(nearest, key=lambda c: (-nearest[c], _age(c)))
-    if not ranked or nearest[ranked[0]] < STATEMENT_THRESHOLD:
-        return None
-    second = nearest[ranked[1]] if len(ranked) > 1 else 0.0
-    return ranked[0] if nearest[ranked[0]] - second >= STATEMENT_MARGIN else None
-
-
-def link_score(
-    feats: Mapping[str, float],
-    vector: Sequence[float] | None,
-    centroid: _Centroid,
-    df: Mapping[str, int],
-    total: int,
-) -> tuple[float, float]:
-    """``(score, threshold)`` of a claim against a corpus claim.
-
-    The lexical cosine against :data:`LINK_THRESHOLD`; when both sides have an embedding,
-    the weighted mean with the embedding cosine against :data:`EMBEDDING_THRESHOLD`.
-    """
-    lexical = centroid_score(feats, centroid, df, total)
-    if vector is None or not len(vector) or centroid.vector is None:
-        return lexical, LINK_THRESHOLD
-    semantic = embeddings.cosine(vector, centroid.vector)
-    return EMBEDDING_WEIGHT * semantic + (1 - EMBEDDING_WEIGHT) * lexical, EMBEDDING_THRESHOLD
 
 
 def link_claims(
@@ -617,14 +675,13 @@ def link_claims(
 ) -> dict[str, tuple[int, float]]:
     """For each claim of a new article, the corpus claim it joins (id, score), if any.
 
-    Claims are taken in order; each is compared with the stored corpus claims sharing a
-    content word with it and with those the article's earlier claims started or joined. A
-    claim with no content word of its own (a reaction that only points at a claim: "the
-    report confirmed what Daskia had said") joins the corpus claim of the article's preceding
-    claim, with the score :data:`INHERITED_SCORE`. A claim that reaches no corpus claim may
-    still join one the article's earlier claims joined (:func:`discourse_prior`). When the
-    corpus claim a claim joined comes within :data:`CENTROID_MERGE_THRESHOLD` of another
-    candidate and the two share a key word, they are merged (``corpus_claim_merges``; the
+    Claims are taken in order; each is compared with its candidates (:func:`candidates_of`:
+    the stored corpus claims sharing a content word with it and those the article's earlier
+    claims started or joined) by the linking model (:mod:`sayso.corpus.link_model`), and
+    joins the one it ranks first when the probability reaches the model's threshold; the
+    score is that probability (1.0 for a claim that starts a corpus claim; a merge keeps it).
+    When the corpus claim a claim joined comes within :data:`CENTROID_MERGE_THRESHOLD` of
+    another candidate and the two share a key word, they are merged (``corpus_claim_merges``; the
     older id survives, :func:`resolve_claim_id`). A claim that joins none is left out
     of the result, and the store gives it a new corpus claim with the next free id
     (``max(id) + 1``, in the article's claim order), the id this function counted on for
@@ -640,7 +697,9 @@ def link_claims(
     specific = [f for f in article_words if idf(df.get(f, 0), total) >= SPECIFIC_IDF]
     centroids = _read_candidates(con, article_words, df)
     merged_into: dict[int, int] = {}
-    statements_read = False
+    # Every claim's statement feature looks at the candidates' statements: read them once.
+    _read_statements(con, specific, centroids, df, merged_into)
+    model = link_model.active_model()
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
     max_id = int(row[0]) if row else 0
     stored = set(centroids)
@@ -651,39 +710,17 @@ def link_claims(
     merges: list[tuple[int, int]] = []
     for claim, feats in features.items():
         vector = getattr(feats, "vector", None)
-        words = {f for f in feats if f.startswith("w:")}
         # The claim counts in the IDF it is scored with (as do the article's earlier claims):
         # in a young corpus, a word only the stored claim has is then not as telling as one
         # the two share.
         total += 1
         for f in feats:
             df[f] = df.get(f, 0) + 1
-        scores: list[tuple[float, int]] = []
-        if not words and assigned:
-            # Nothing of its own to compare ("the report confirmed what Daskia had said"):
-            # a reaction to the claim the article was just reporting on.
-            scores = [(INHERITED_SCORE, assigned[-1].cid)]
-        for cid in sorted(centroids, key=_age) if not scores else ():
-            centroid = centroids[cid]
-            if not words & centroid.features.keys():
-                continue  # entities alone ("Kherson") never link two claims
-            score, threshold = link_score(feats, vector, centroid, df, total)
-            if score >= threshold:
-                scores.append((score, cid))
-        if not scores and words:
-            if not statements_read:
-                _read_statements(con, specific, centroids, df, merged_into)
-                statements_read = True
-            nearest = nearest_statement(feats, centroids, df, total)
-            if nearest is not None:
-                scores = [(link_score(feats, vector, centroids[nearest], df, total)[0], nearest)]
-        # The best score wins; on a tie, the older corpus claim.
-        scores.sort(key=lambda sc: (-sc[0], _age(sc[1])))
-        if not scores:
-            prior = discourse_prior(feats, assigned, centroids, df, total)
-            scores = [prior] if prior is not None else []
-        if scores:
-            score, cid = scores[0]
+        chosen = best_candidate(
+            model, feats, vector, centroids, df, total, [item.cid for item in assigned]
+        )
+        if chosen is not None:
+            score, cid = chosen
         else:
             provisional -= 1
             score, cid = 1.0, provisional
@@ -724,11 +761,7 @@ def link_claims(
             final[item.cid] = max_id + 1 + len(final)
             if not item.moved:
                 continue  # left unlinked: the store creates the corpus claim
-        cid = final.get(item.cid, item.cid)
-        score = item.score
-        if item.moved:
-            score = link_score(item.feats, item.vector, centroids[item.cid], df, total)[0]
-        links[item.claim] = (cid, score)
+        links[item.claim] = (final.get(item.cid, item.cid), item.score)
     for old, new in final.items():
         centroids[new] = centroids.pop(old)
     for item in assigned:
@@ -736,38 +769,6 @@ def link_claims(
     _apply_merges(con, merges)
     _write(con, centroids, stored, assigned, df, [gone for gone, _ in merges])
     return links
-
-
-def discourse_prior(
-    feats: Mapping[str, float],
-    assigned: Sequence[_Assigned],
-    centroids: Mapping[int, _Centroid],
-    df: Mapping[str, int],
-    total: int,
-) -> tuple[float, int] | None:
-    """``(score, corpus claim)`` for a claim that reached no corpus claim on its own but shares
-    a specific feature (a content word, entity or number with IDF >= :data:`SPECIFIC_IDF`)
-    with one the article's earlier claims joined (nearest preceding first, the lead claim's
-    last), and scores at least :data:`DISCOURSE_THRESHOLD` against it. News articles are
-    about few claims, so weak evidence that points at one of them is enough; a background
-    statement sharing nothing specific stays apart.
-    """
-    seen: set[int] = set()
-    for item in reversed(assigned):
-        if item.cid in seen:
-            continue
-        seen.add(item.cid)
-        centroid = centroids[item.cid]
-        shared = [
-            f for f in feats if f in centroid.features and idf(df.get(f, 0), total) >= SPECIFIC_IDF
-        ]
-        if not shared:
-            continue
-        # Lexical, with or without embeddings: the threshold is on the lexical scale.
-        score = centroid_score(feats, centroid, df, total)
-        if score >= DISCOURSE_THRESHOLD:
-            return score, item.cid
-    return None
 
 
 @dataclass
@@ -991,8 +992,9 @@ def _insert_json(
 
 
 def tagging_doc(nlp: Language, text: str) -> Doc:
-    """Re-parse a record's text with only the tagging pipes (for records stored without a doc)."""
-    tagging = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+    """Re-parse a record's text with only the tagging and parsing pipes (for records stored
+    without a doc): lemmas for the words, dependencies for the predicate-argument pairs."""
+    tagging = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
     wanted = [name for name in nlp.pipe_names if name in tagging]
     with nlp.select_pipes(enable=wanted):
         return nlp(text)
