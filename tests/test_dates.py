@@ -67,6 +67,11 @@ def _dates(
         ("The treaty was signed on March 3.", ("March 3", "2026-03-03", "day")),
         ("The port fell on 24 February.", ("24 February", "2026-02-24", "day")),
         ("The port fell on 24 April.", ("24 April", "2025-04-24", "day")),
+        # Neither past nor future: the day nearest the article date.
+        ("Voters in Arvel choose a president on 22 March.", ("22 March", "2026-03-22", "day")),
+        ("Ballots for 22 March are being printed abroad.", ("22 March", "2026-03-22", "day")),
+        ("The raid on 12 December is still debated.", ("12 December", "2025-12-12", "day")),
+        ("The talks will resume on 2 March.", ("2 March", "2027-03-02", "day")),
         ("The accord was signed on 3 March 2024.", ("3 March 2024", "2024-03-03", "day")),
         ("The accord was signed on March 3, 2024.", ("March 3, 2024", "2024-03-03", "day")),
         ("The accord was dated 2024-03-03.", ("2024-03-03", "2024-03-03", "day")),

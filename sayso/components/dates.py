@@ -11,7 +11,10 @@ or a spaCy ``DATE`` entity) and resolved against the article date ``doc._.sayso_
 - ``last month``, ``earlier this month``, ``last year``, ``two years ago`` (month/year precision);
 - ``in March`` -> that month of the article's year; in a past-tense sentence a month after the
   article month means the previous year (a future sentence mirrors this);
-- ``March 3``, ``3 March 2024``, ``March 3, 2024``, ``2024-03-03``, ``in 2022``, ``March 2024``.
+- ``March 3``, ``3 March 2024``, ``March 3, 2024``, ``2024-03-03``, ``in 2022``, ``March 2024``;
+  a day without a year is the latest one on or before the article date in a past-tense
+  sentence ("said on May 20"), the next one in a future sentence ("will open on May 20"), and
+  otherwise the one nearest the article date ("Carvennans vote on May 20").
 
 Week-level expressions ("last week") and durations ("for three days", "48 hours") are not
 dates and are dropped. Without an article date only absolute expressions resolve.
@@ -157,6 +160,29 @@ def _is_future(span: Span) -> bool:
     return False
 
 
+def _is_past(span: Span) -> bool:
+    """True when the verb governing ``span`` is in the past ("said on May 20", "had met")."""
+    tok: Token = span.root
+    if tok.dep_ in ("poss", "compound", "amod", "nmod"):
+        return False
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX"):
+            auxiliaries = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            if any(c.tag_ == "VBD" for c in auxiliaries):
+                return True  # "had met", "was signed"
+            # "signed on March 3" is past; "is being printed" is not
+            return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and not auxiliaries)
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _nearest(candidates: list[_dt.date], pub: _dt.date) -> _dt.date:
+    """The candidate closest to the publication date (the earlier one on a tie)."""
+    return min(candidates, key=lambda d: (abs((d - pub).days), d))
+
+
 def _prev_word(doc: Doc, span: Span) -> str:
     if span.start == 0:
         return ""
@@ -204,13 +230,18 @@ def _resolve(raw: _Raw, pub: _dt.date | None) -> tuple[str, str] | None:
                 return _dt.date(int(year_text), month, day).isoformat(), "day"
             if pub is None:
                 return None
-            future = _is_future(raw.span)
             year = pub.year
             d = _dt.date(year, month, day)
-            if not future and d > pub:
-                d = _dt.date(year - 1, month, day)
-            elif future and d < pub:
-                d = _dt.date(year + 1, month, day)
+            if _is_future(raw.span):
+                if d < pub:
+                    d = _dt.date(year + 1, month, day)
+            elif _is_past(raw.span):
+                if d > pub:
+                    d = _dt.date(year - 1, month, day)
+            else:
+                # Neither past nor future ("Carvennans vote on May 20", "ballots for May
+                # 20"): the occurrence nearest the publication date.
+                d = _nearest([_dt.date(y, month, day) for y in (year - 1, year, year + 1)], pub)
             return d.isoformat(), "day"
         if kind == "my":
             return f"{int(g['my_y'] or 0):04d}-{_month(g['my_m'] or ''):02d}", "month"
