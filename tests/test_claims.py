@@ -122,3 +122,55 @@ def test_a_claim_named_without_a_stance_towards_it_is_not_counted_as_one() -> No
     )
     c1 = next(c for c in record.claims if c.id == "c1")
     assert {s.holder for s in c1.stances} == {"Officials in Tovalle"}
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "expected"),
+    [
+        # A restatement with the opposite polarity denies the claim, whatever its own verb.
+        (
+            "Officials in Seoul said Pyongyang had sent troops to the front. "
+            "North Korea said it had not sent any troops to the front.",
+            "North Korea",
+            "denies",
+        ),
+        (
+            "Kyiv said Iran has shipped missiles to Russia. "
+            "Tehran said it had never shipped missiles to Russia.",
+            "Iran",
+            "denies",
+        ),
+        (
+            "The navy said the tanker loaded oil at sea. "
+            "The owner said not one barrel of oil was loaded at sea.",
+            "owner",
+            "denies",
+        ),
+        # ... and the reverse: asserting what a negative claim says did not happen.
+        (
+            "Officials said no troops had crossed the river. "
+            "The general said troops had crossed the river at dawn.",
+            "general",
+            "denies",
+        ),
+        # A negation inside a relative clause does not reverse the main claim.
+        (
+            "The ministry said soldiers who had not been paid seized the depot. "
+            "The mayor said soldiers seized the depot.",
+            "mayor",
+            "asserts",
+        ),
+        # A judgement of the claim keeps its own stance ("not true" is already a denial).
+        (
+            "Kyiv said Iran has shipped missiles to Russia. Tehran said this was not true.",
+            "Iran",
+            "denies",
+        ),
+    ],
+)
+def test_a_restatement_with_the_opposite_polarity_takes_the_opposite_stance(
+    text: str, holder: str, expected: str
+) -> None:
+    record = sayso.analyze(text)
+    assert len(record.claims) == 1
+    assert stances_of(record, "c1")[holder] == expected

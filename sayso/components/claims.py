@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
+from sayso.record import StanceLabel
 from sayso.stance.classify import classify_stance
 from sayso.stance.lexicon import load_lexicon
 
@@ -52,6 +53,11 @@ class _Claim:
     text: str
     members: list[int] = field(default_factory=list)  # statement indices
     author: list[Span] = field(default_factory=list)  # unattributed sentences stating it
+    #: Whether the proposition as first stated is negated ("had not sent troops").
+    negated: bool = False
+    #: Members that restate it with the opposite polarity: their stance towards the claim is
+    #: the reverse of their stance towards their own words.
+    reversed: set[int] = field(default_factory=set)
 
 
 class ClaimsComponent:
@@ -67,6 +73,7 @@ class ClaimsComponent:
         for i, st in enumerate(statements):
             words = set().union(*(_content_words(p, entity_of) for p in _proposition(st)))
             target: _Claim | None = None
+            restates = False  # it states the proposition itself, in its own words
             if st.refers_to is not None and st.refers_to in claim_of:
                 target = claim_of[st.refers_to]
             elif claims.items and (
@@ -77,8 +84,12 @@ class ClaimsComponent:
                 # discussion (a claim named as such counts only with a stance towards it:
                 # "said the accusation was an attempt to ..." says nothing of its truth)
                 target = claims.topic()
+                # "it had not sent any": a short restatement, not a judgement ("this is not
+                # true") of the claim
+                restates = _has_own_predicate(st.content)
             else:
                 target = claims.best_match(words, self.same_claim_overlap)
+                restates = target is not None
                 if (
                     target is None
                     and SAME_SPEAKER_CONTINUES
@@ -93,7 +104,17 @@ class ClaimsComponent:
                     # statement reacts to the claim under discussion.
                     target = claims.topic()
             if target is None:
-                target = claims.add(_Claim(words=set(), text=_claim_text(_proposition(st))))
+                proposition = _proposition(st)
+                target = claims.add(
+                    _Claim(
+                        words=set(),
+                        text=_claim_text(proposition),
+                        negated=_negated(proposition),
+                    )
+                )
+            elif restates and _negated(_proposition(st)) != target.negated:
+                # "said it had not sent any troops" restates "had sent troops" reversed
+                target.reversed.add(i)
             if len(words) > ANAPHOR_MAX_WORDS:
                 claims.add_words(target, words)
             target.members.append(i)
@@ -132,11 +153,14 @@ class ClaimsComponent:
         for i in claim.members:
             st = statements[i]
             evidence = _evidence_span(st)
+            stance, commitment = st.stance, st.commitment
+            if i in claim.reversed:
+                stance, commitment = _reverse(stance, commitment)
             ev = StanceEvidence(
                 holder=st.speaker_name,
                 holder_entity=st.speaker_entity,
-                stance=st.stance,
-                commitment=st.commitment,
+                stance=stance,
+                commitment=commitment,
                 statement=i,
                 evidence=evidence,
             )
@@ -162,6 +186,64 @@ class ClaimsComponent:
         return ClaimGroup(text=claim.text, stances=stances, statements=list(claim.members))
 
 
+#: Words that negate an argument of the main verb ("No lorry crossed", "sent nothing").
+_NEGATING_WORDS = frozenset({"no", "never", "nothing", "none", "nobody", "neither", "not"})
+#: A stance towards a restatement with the opposite polarity, as a stance towards the claim.
+_REVERSED: dict[StanceLabel, StanceLabel] = {
+    "asserts": "denies",
+    "denies": "asserts",
+    "hedges": "doubts",
+    "doubts": "hedges",
+}
+
+
+def _negated(parts: list[Span]) -> bool:
+    """Whether a proposition's main verb is negated: a ``neg`` dependent ("had not sent",
+    "never supplied") or a negating determiner or pronoun as its subject or object ("No
+    lorry crossed", "Not one barrel was on that ship", "sent nothing").
+
+    Only the main clause counts: "troops that had not been paid mutinied" is not negated.
+    """
+    for part in parts[:1]:
+        root = part.root
+        verbs = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+        for verb in verbs:
+            for child in verb.children:
+                if child.dep_ == "neg":
+                    return True
+                if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
+                    child.lower_ in _NEGATING_WORDS
+                    or any(
+                        d.lower_ in _NEGATING_WORDS
+                        and (
+                            d.head == child  # "No lorry", "neither side"
+                            or (d.head.head == child and d.head.dep_ in ("nummod", "det"))
+                        )  # "Not one barrel"
+                        for d in child.subtree
+                    )
+                ):
+                    return True
+    return False
+
+
+def _has_own_predicate(content: Span) -> bool:
+    """Whether a content states a proposition with a verb of its own ("it had not sent any
+    troops"), not a judgement of one ("this is not true", "the reports")."""
+    root = content.root
+    return root.pos_ == "VERB" and root.lemma_ != "be"
+
+
+def _reverse(stance: StanceLabel, commitment: int) -> tuple[StanceLabel, int]:
+    """The stance towards a claim of someone who took the opposite stance on its reverse.
+
+    >>> _reverse("asserts", 3), _reverse("hedges", 1), _reverse("cannot_confirm", 0)
+    (('denies', -3), ('doubts', -1), ('cannot_confirm', 0))
+    """
+    if stance not in _REVERSED:
+        return stance, commitment
+    return _REVERSED[stance], -commitment
+
+
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
     """Whether two statements have one speaker: one entity, or one name, a person's surname
     standing for the full name ("Mabili" after "Teo Mabili")."""
@@ -184,12 +266,15 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
     if len(words) <= ANAPHOR_MAX_WORDS:
         return True
     root = content.root
-    for child in root.children:
+    # "This is fake news", "These accusations are propaganda": a pointing subject of a
+    # copula; "it had not sent any troops" has a proposition of its own.
+    copular = root.lemma_ == "be" or any(c.dep_ in ("attr", "acomp") for c in root.children)
+    for child in root.children if copular else ():
         if child.dep_ in ("nsubj", "nsubjpass") and (
             child.lower_ in ANAPHORS
             or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
         ):
-            return True  # "This is fake news", "These accusations are propaganda"
+            return True
     return any(t.lower_ in ANAPHORS and t.dep_ in ("dobj", "pobj") for t in content) and (
         len(words) <= 2 * ANAPHOR_MAX_WORDS
     )
