@@ -268,8 +268,7 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
     root = content.root
     # "This is fake news", "These accusations are propaganda": a pointing subject of a
     # copula; "it had not sent any troops" has a proposition of its own.
-    copular = root.lemma_ == "be" or any(c.dep_ in ("attr", "acomp") for c in root.children)
-    for child in root.children if copular else ():
+    for child in root.children:
         if child.dep_ in ("nsubj", "nsubjpass") and (
             child.lower_ in ANAPHORS
             or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
