@@ -394,3 +394,8 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 50)))
     with pytest.raises(InputError, match="standard input is over the 10 bytes size limit"):
         load_source("-", max_bytes=10)
+
+
+def test_markdown_front_matter_title_keeps_its_quoted_words() -> None:
+    md = '---\ntitle: "\\"We held the bridge\\": Colonel Arvo Maren"\n---\n\nThe colonel spoke.\n'
+    assert extract_markdown(md).title == '"We held the bridge": Colonel Arvo Maren'

@@ -220,10 +220,21 @@ def _front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
 
 
 def _unquote(value: str) -> str:
+    """A front matter scalar without its quotes, with YAML's escapes undone: ``\\"`` and
+    ``\\\\`` in double quotes, ``''`` in single quotes.
+
+    >>> _unquote('"\\\\"We held\\\\": the colonel"'), _unquote("'It''s over'"), _unquote("plain")
+    ('"We held": the colonel', "It's over", 'plain')
+    """
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return _DOUBLE_QUOTED_ESCAPE.sub(lambda m: m.group(1), value[1:-1])
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
     return value
+
+
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\/])')
 
 
 def _meta_str(meta: dict[str, str | list[str]], key: str) -> str | None:
