@@ -44,6 +44,12 @@ def test_told_reporters(nlp: Language) -> None:
     assert "offensive had stalled" in st.content.text
 
 
+def test_a_name_in_a_clause_about_the_speaker_is_not_the_speaker(nlp: Language) -> None:
+    st = only(nlp, "Talvik Defence Systems, which builds radars in Ostrand, declined to comment.")
+    assert st.speaker_name == "Talvik Defence Systems"
+    assert st.role is None
+
+
 def test_according_to(nlp: Language) -> None:
     st = only(nlp, "According to the ministry, 300 shells hit the port last week.")
     assert st.cue.text == "According to"

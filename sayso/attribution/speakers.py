@@ -42,7 +42,7 @@ class SpeakerInfo:
 
 def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     """Split a source span into the speaker's name and role."""
-    ents = _ents_in(source)
+    ents = [e for e in _ents_in(source) if not _in_clause(e, source)]
     person = (
         next((e for e in ents if e.label_ in PERSON_LABELS and not _is_possessor(e, source)), None)
         or _appositive_name(source, words)
@@ -66,6 +66,23 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     name = _name_without_clauses(source) or source.text
     gender = _gender_of(source, words) if kind == "person" else None
     return SpeakerInfo(name, role, kind, source, gender)
+
+
+#: Dependents of the speaker's head that are clauses about it, not its name or role.
+_CLAUSE_DEPS = frozenset({"relcl", "acl"})
+
+
+def _in_clause(name: Span, source: Span) -> bool:
+    """Whether a name stands in a clause about the speaker, not for the speaker: "Ostrand" in
+    "Talvik Defence Systems, which builds radars in Ostrand"."""
+    token = name.root
+    while token.i != source.root.i and source.start <= token.head.i < source.end:
+        if token.dep_ in _CLAUSE_DEPS:
+            return True
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return False
 
 
 def _gender_of(span: Span, words: AttributionWords) -> str | None:
