@@ -335,3 +335,28 @@ def test_title_alone_is_kept_as_surname(ent_nlp: Language) -> None:
 def test_dateline_in_capitals(ent_nlp: Language) -> None:
     doc = ent_nlp("KYIV, Ukraine — Drones struck a power plant overnight, officials said.")
     assert _texts(_by_name(doc)["Ukraine"]) == ["KYIV", "Ukraine"]
+
+
+# -- types from the whole article ----------------------------------------------------------
+
+
+def test_a_name_the_article_uses_as_a_place_is_a_place(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "Ostrand's foreign ministry said its troops had not crossed the border. "
+        "The government of Ostrand called the report a lie. "
+        "Talvik Defence Systems, which builds radars in Ostrand, declined to comment."
+    )
+    found = _by_name(doc)
+    assert found["Ostrand"].type == "place"
+    assert len(found["Ostrand"].mentions) == 3
+    assert found["Talvik Defence Systems"].type == "organization"
+
+
+def test_a_name_beside_a_role_is_a_person_and_keeps_its_surname(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "The interior minister of Corvia, Lenka Marsh, said troops had crossed the river. "
+        "Marsh told reporters the government was lying."
+    )
+    marsh = _by_name(doc)["Lenka Marsh"]
+    assert marsh.type == "person"
+    assert _texts(marsh) == ["Lenka Marsh", "Marsh"]

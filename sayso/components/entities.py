@@ -34,8 +34,11 @@ Merging rules:
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 from spacy.attrs import ORTH
@@ -43,6 +46,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from sayso.attribution.lexicon import load_attribution_words
 from sayso.doc_types import EntityCluster, register_extensions
 from sayso.entities.gazetteer import (
     Gazetteer,
@@ -134,6 +138,7 @@ class EntitiesComponent:
     def __call__(self, doc: Doc) -> Doc:
         matches = self._gazetteer_matches(doc)
         mentions = self._mentions(doc, matches)
+        self._retype(doc, mentions)
         clusters = self._cluster(doc, mentions)
         doc._.sayso_entities = self._to_entities(doc, clusters)
         return doc
@@ -170,7 +175,8 @@ class EntitiesComponent:
             label = ent.label_
             if label not in NER_LABELS:
                 continue
-            start, end = self._trim(doc, ent.start, ent.end, label == "PERSON", matches, match_at)
+            first = _name_start(doc, ent.start, ent.end) if label == "ORG" else ent.start
+            start, end = self._trim(doc, first, ent.end, label == "PERSON", matches, match_at)
             if start >= end:
                 continue
             inside = sorted({int(i) for i in match_at[start:end] if i >= 0})
@@ -246,6 +252,56 @@ class EntitiesComponent:
                     continue
             break
         return start, end
+
+    # -- types from the whole article ------------------------------------------------------
+    def _retype(self, doc: Doc, mentions: list[_Mention]) -> None:
+        """Correct NER's type of an unfamiliar name from how the whole article uses it.
+
+        A name NER called a person that the article uses as a place at least twice and
+        never as a person ("Ostrand's foreign ministry", "the government of Ostrand", "in
+        Ostrand") is a place; a name of two or more capitalised words NER called an
+        organisation that stands beside a person's title or role ("The interior minister
+        of Corvia, Lenka Marsh") and never as a place is a person. The cue words are in
+        ``sayso/data/entity_type_cues.json``.
+        """
+        cues = _type_cues()
+        by_text: dict[str, list[_Mention]] = {}
+        for m in mentions:
+            if m.source == "ner":
+                key = normalize_name(doc[m.start : m.end].text).lower()
+                by_text.setdefault(key, []).append(m)
+        roles = load_attribution_words().role_nouns
+        for group in by_text.values():
+            place = sum(_place_use(doc[m.start : m.end], cues) for m in group)
+            person = sum(self._person_use(doc[m.start : m.end], roles) for m in group)
+            labels = Counter(m.label for m in group)
+            label = labels.most_common(1)[0][0]
+            span = doc[group[0].start : group[0].end]
+            if label == "PERSON" and place >= 2 and person == 0:
+                new = "GPE"
+            elif (
+                label == "ORG"
+                and person >= 1
+                and place == 0
+                and len(span) >= 2
+                and all(t.is_title for t in span)
+            ):
+                new = "PERSON"
+            else:
+                continue
+            for m in group:
+                m.label = new
+
+    def _person_use(self, span: Span, roles: frozenset[str]) -> bool:
+        """A title right before the name ("President Arvo Kessel"), or a role noun in
+        apposition with it ("the minister, Lenka Marsh"; "Lenka Marsh, the minister")."""
+        doc = span.doc
+        if span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in self.titles:
+            return True
+        root = span.root
+        linked = [root.head] if root.dep_ == "appos" else []
+        linked += [c for c in root.children if c.dep_ == "appos"]
+        return any(t.lemma_.lower() in roles or t.lower_ in roles for t in linked)
 
     # -- clustering ------------------------------------------------------------------------
     def _cluster(self, doc: Doc, mentions: list[_Mention]) -> list[_Cluster]:
@@ -468,6 +524,56 @@ class EntitiesComponent:
             cluster.id = f"e{i + 1}"
             out.append(cluster)
         return out
+
+
+@dataclass(frozen=True)
+class _TypeCues:
+    place_prepositions: frozenset[str]
+    state_nouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _type_cues() -> _TypeCues:
+    text = resources.files("sayso").joinpath("data", "entity_type_cues.json").read_text("utf-8")
+    data = json.loads(text)
+    return _TypeCues(frozenset(data["place_prepositions"]), frozenset(data["state_nouns"]))
+
+
+def _place_use(span: Span, cues: _TypeCues) -> bool:
+    """Whether a name is used as a place here: the object of a place preposition ("in
+    Ostrand"), the possessor of a state's noun ("Ostrand's foreign ministry"), the object of
+    "of" after one ("the government of Ostrand"), or said to be of it by a person ("Arvo
+    Kessel of Ostrand")."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in cues.place_prepositions:
+        return True
+    if root.dep_ == "poss" and head.lemma_.lower() in cues.state_nouns | {"foreign"}:
+        return True
+    if root.dep_ == "poss" and any(
+        c.dep_ == "amod" and c.lower_ in cues.state_nouns for c in head.children
+    ):
+        return True  # "Ostrand's foreign ministry"
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.i != head.i:
+        owner = head.head
+        return owner.lemma_.lower() in cues.state_nouns or owner.ent_type_ == "PERSON"
+    return False
+
+
+def _name_start(doc: Doc, start: int, end: int) -> int:
+    """Where an organisation's name starts when NER left out its first words: capitalised
+    proper nouns before it that the parse makes part of it ("Talvik" of "Talvik Defence
+    Systems")."""
+    while (
+        start > 0
+        and doc[start - 1].pos_ == "PROPN"
+        and doc[start - 1].is_title
+        and doc[start - 1].ent_iob_ == "O"
+        and doc[start - 1].dep_ == "compound"
+        and start <= doc[start - 1].head.i < end
+    ):
+        start -= 1
+    return start
 
 
 def _possessive_at(doc: Doc, i: int) -> bool:
