@@ -43,6 +43,9 @@ from sayso.stance.lexicon import load_lexicon
         ("denied", "sending mercenaries to the region", None, "denies", -3),
         ("rejected", "the accusation of shelling the dam", None, "denies", -3),
         ("said", "the video of the burning tanks was fake news", None, "denies", -3),
+        # a dismissive name for the claim
+        ("called", 'the drone report "a fairy tale"', None, "denies", -3),
+        ("said", "the capture of the general was a bedtime story", None, "denies", -3),
         ("called", "the casualty report baseless propaganda", None, "denies", -3),
         ("said", "the massacre did not happen", None, "denies", -3),
         ("said", "the story was a fabrication", None, "denies", -3),
