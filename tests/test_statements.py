@@ -270,3 +270,22 @@ def test_she_is_not_the_man_who_spoke_last(nlp: Language) -> None:
     by_pronoun = {s.speaker.text: s.speaker_name for s in found if s.speaker is not None}
     assert by_pronoun["she"] == "Anna Berg"
     assert by_pronoun["he"] == "Lars Holm"
+
+
+def test_a_live_blog_time_stamp_is_no_part_of_speaker_or_quotation(nlp: Language) -> None:
+    text = (
+        '10:40 - "We held the bridge," the colonel said. "We will hold it."\n\n'
+        "11:30 - Valdmark's president, Ines Morrow, told reporters the corridor would open.\n\n"
+        "12:10 - Aid groups said they had not been able to reach the town"
+    )
+    found = statements(nlp, text)
+    assert [s.speaker_name for s in found] == ["colonel", "Ines Morrow", "Aid groups"]
+    assert found[0].content.text.startswith('"We held the bridge,"')
+    assert found[1].role == "Valdmark's president"
+    # A paragraph ends its sentence even without a full stop.
+    assert found[1].content.text == "the corridor would open"
+
+
+def test_a_name_modifying_an_institution_is_not_the_speaker(nlp: Language) -> None:
+    st = only(nlp, "The Ostrand defence ministry said the convoy had been hit by mistake.")
+    assert st.speaker_name == "Ostrand defence ministry"

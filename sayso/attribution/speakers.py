@@ -44,7 +44,16 @@ def describe_source(source: Span, words: AttributionWords) -> SpeakerInfo:
     """Split a source span into the speaker's name and role."""
     ents = [e for e in _ents_in(source) if not _in_clause(e, source)]
     person = (
-        next((e for e in ents if e.label_ in PERSON_LABELS and not _is_possessor(e, source)), None)
+        next(
+            (
+                e
+                for e in ents
+                if e.label_ in PERSON_LABELS
+                and not _is_possessor(e, source)
+                and not _is_noun_modifier(e)
+            ),
+            None,
+        )
         or _appositive_name(source, words)
         or _trailing_name(source)
     )
@@ -108,6 +117,14 @@ def _name_without_clauses(source: Span) -> str:
     while end + 1 < source.end and end + 1 not in drop:
         end += 1
     return _strip_edges(source.doc[kept[0].i : end + 1])
+
+
+def _is_noun_modifier(name: Span) -> bool:
+    """Whether a name only modifies a common noun after it: "Ostrand" in "the Ostrand defence
+    ministry" (a name NER took for a person's)."""
+    root = name.root
+    head = root.head
+    return root.dep_ == "compound" and head.i >= name.end and (head.pos_ == "NOUN" or head.is_lower)
 
 
 def _is_possessor(name: Span, source: Span) -> bool:

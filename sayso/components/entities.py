@@ -177,8 +177,8 @@ class EntitiesComponent:
                 continue
             first = _name_start(doc, ent.start, ent.end) if label == "ORG" else ent.start
             start, end = self._trim(doc, first, ent.end, label == "PERSON", matches, match_at)
-            if start >= end:
-                continue
+            if start >= end or not any(t.is_alpha for t in doc[start:end]):
+                continue  # nothing of a name is left ("09:48 -", a live blog's time stamp)
             inside = sorted({int(i) for i in match_at[start:end] if i >= 0})
             overlapping = [matches[i] for i in inside]
             text = doc[start:end].text

