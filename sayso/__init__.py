@@ -3,7 +3,7 @@
 >>> import sayso
 >>> record = sayso.analyze("The ministry denied the report, a spokesman said.")
 >>> record.schema_version
-'1.0'
+'1.1'
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
                     span=_span(st.evidence),
                 )
             )
-        claims.append(r.Claim(id=claim_id, text=group.text, stances=stances))
+        claims.append(r.Claim(id=claim_id, text=group.text, stances=stances, negated=group.negated))
     statements = [
         r.Statement(
             id=statement_ids[i],
@@ -90,6 +90,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
             content=_text_span(a.content),
             quote_type=a.quote_type,
             date=a.date,
+            recap=a.recap,
             stance=a.stance,
             commitment=a.commitment,
             stance_evidence=a.stance_evidence,

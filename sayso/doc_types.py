@@ -83,6 +83,8 @@ class Attribution:
     affiliation: str | None = None  # the organisation or state the role belongs to
     affiliation_entity: str | None = None
     date: str | None = None
+    #: Recalled as made before the article's time ("had denied", "said at first").
+    recap: bool = False
     stance: StanceLabel = "asserts"
     commitment: int = 2
     stance_evidence: str = ""  # the words that decided the stance, shown to users
@@ -105,6 +107,8 @@ class ClaimGroup:
     text: str
     stances: list[StanceEvidence] = field(default_factory=list)  # one per holder
     statements: list[int] = field(default_factory=list)  # every statement about the claim
+    #: The proposition as first stated is negative ("no drone crossed the border").
+    negated: bool = False
 
 
 @dataclass

@@ -7,7 +7,7 @@ so ``text[start:end]`` is always the evidence, checkable in one click.
 >>> from sayso.record import ArticleAnalysis
 >>> rec = ArticleAnalysis(text="Hello.")
 >>> rec.schema_version
-'1.0'
+'1.1'
 >>> ArticleAnalysis.model_validate_json(rec.model_dump_json()) == rec
 True
 """
@@ -18,7 +18,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+#: 1.1: claims carry `negated`, statements `recap` (backward-compatible additions).
+SCHEMA_VERSION = "1.1"
 
 #: ``[start, end)`` character offsets into the analysed text.
 CharSpan = Annotated[
@@ -75,6 +76,11 @@ class Statement(_Model):
     content: TextSpan
     quote_type: QuoteType
     date: str | None = Field(default=None, description="ISO date the statement was made.")
+    recap: bool = Field(
+        default=False,
+        description="The article recalls it as said before its own time ('had denied', "
+        "'said at first'); without a date of its own it was made before the article's.",
+    )
     stance: StanceLabel = "asserts"
     commitment: int = Field(default=2, ge=-3, le=3)
     stance_evidence: str = Field(default="", description="Words that decided the stance.")
@@ -97,6 +103,11 @@ class Claim(_Model):
     id: str
     text: str = Field(description="A short readable form of the proposition.")
     stances: list[ClaimStance] = Field(default_factory=list)
+    negated: bool = Field(
+        default=False,
+        description="The proposition as first stated is negative ('no drone crossed the "
+        "border'): the stances are towards that negative wording.",
+    )
 
 
 class Quantity(_Model):

@@ -174,3 +174,19 @@ def test_a_restatement_with_the_opposite_polarity_takes_the_opposite_stance(
     record = sayso.analyze(text)
     assert len(record.claims) == 1
     assert stances_of(record, "c1")[holder] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("The ministry said no drone had struck the fuel depot.", True),
+        ("The ministry said its forces had never struck the fuel depot.", True),
+        ("The ministry said a drone had struck the fuel depot.", False),
+        # A doubt or a judgement of a claim is not its negation.
+        ("The envoy said there was no evidence that a drone had struck the depot.", False),
+        ("The ministry said that was not true.", False),
+    ],
+)
+def test_a_claim_knows_whether_it_is_worded_negatively(text: str, negated: bool) -> None:
+    record = sayso.analyze(text)
+    assert record.claims[0].negated is negated

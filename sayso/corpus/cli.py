@@ -84,7 +84,22 @@ def _ingest(args: argparse.Namespace) -> int:
         f"corpus {args.db}: {totals['articles']} articles, {totals['statements']} statements, "
         f"{totals['corpus_claims']} claims"
     )
+    if report.stored + report.duplicates == 0:
+        # A script with a mistyped path must notice: nothing was read.
+        print("sayso: error: no article was ingested", file=sys.stderr)
+        return 1
     return 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
 
 
 def _claims(args: argparse.Namespace) -> int:
@@ -300,9 +315,14 @@ def _export(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the corpus subcommands to ``sayso``'s subparsers."""
     p = subparsers.add_parser(
-        "ingest", help="analyse articles into a corpus (files, directories, JSON Lines)"
+        "ingest",
+        help="analyse articles into a corpus (files, directories, JSON Lines, feeds, WARC)",
     )
-    p.add_argument("paths", nargs="+", help=".txt/.md/.html files, directories, .jsonl files")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        help=".txt/.md/.html files, directories, .jsonl files, RSS/Atom feeds, WARC files",
+    )
     _db_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
@@ -320,7 +340,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("claims", help="claims across the corpus, most contested first")
     _db_arg(p)
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_claims)
 
@@ -340,14 +360,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("sources", help="holders with their stances across the corpus")
     _db_arg(p)
     _as_of_arg(p)
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_sources)
 
     p = subparsers.add_parser("search", help="full-text search of claims and statements")
     p.add_argument("text")
     _db_arg(p)
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_positive, default=10)
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     p.set_defaults(func=_search)
 

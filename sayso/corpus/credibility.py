@@ -11,7 +11,8 @@ and Beta priors on both. :func:`weighted_vote` is the baseline it is compared wi
 What counts as a vote (see :data:`VOTE_WEIGHTS`): ``asserts`` (+1), ``hedges`` (+0.5),
 ``denies`` (-1). ``doubts``, ``cannot_confirm``, ``conditional`` and ``questions`` are *not*
 votes: "we cannot confirm" says nothing about whether the claim is false. Each voter's latest
-vote on a claim (by date, then input order) is the one that counts, and a holder who only
+vote on a claim (by date, then input order; a stance the article recalls as taken earlier,
+"had denied", counts only when the voter has no other) is the one that counts, and a holder who only
 repeats another source (``depends_on``) votes as that source, so a chain of repeaters counts
 once.
 
@@ -77,6 +78,8 @@ class Observation:
     article_id: str | None = None
     depends_on: str | None = None
     commitment: int | None = None
+    #: Recalled as taken earlier ("had denied"): any other stance of the holder is later.
+    recap: bool = False
 
     @property
     def voter(self) -> str:
@@ -179,7 +182,7 @@ def _votes(
     as_of: dt.date | None,
     weights: Mapping[str, float] | None,
 ) -> _Votes:
-    latest: dict[tuple[ClaimKey, str], tuple[tuple[dt.date, int], float]] = {}
+    latest: dict[tuple[ClaimKey, str], tuple[tuple[bool, dt.date, int], float]] = {}
     claims: dict[ClaimKey, None] = {}
     for order, item in enumerate(observations):
         o = _as_observation(item)
@@ -187,7 +190,7 @@ def _votes(
             continue
         claims.setdefault(o.claim_id, None)
         key = (o.claim_id, o.voter)
-        rank = (o.date or dt.date.min, order)
+        rank = (not o.recap, o.date or dt.date.min, order)
         seen = latest.get(key)
         if seen is None or rank >= seen[0]:
             latest[key] = (rank, vote_weight(o.stance, o.commitment, weights))
@@ -393,10 +396,13 @@ def observations_from_store(
         "WHERE table_schema = 'main' AND table_name = 'counted_stances'"
     ).fetchone()
     table = "counted_stances" if has_view and has_view[0] else "stances"
+    from sayso.corpus.store import recap_column
+
     rows = con.execute(
         f"""
         SELECT l.corpus_claim_id, st.holder_key, st.stance, st.commitment,
-               coalesce(st.date, a.published) AS d, st.article_id, st.quote
+               coalesce(st.date, a.published) AS d, st.article_id, st.quote,
+               {recap_column(con, table, "st")}
         FROM {table} st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
         JOIN articles a ON a.id = st.article_id
@@ -408,7 +414,7 @@ def observations_from_store(
     # per (claim, quote, stance): the first article with it and that article's holders
     first: dict[tuple[int, str, str], tuple[str, list[str]]] = {}
     out = []
-    for claim, holder, stance, commitment, date, aid, quote in rows:
+    for claim, holder, stance, commitment, date, aid, quote, recap in rows:
         text = " ".join(str(quote or "").casefold().split())
         depends_on = None
         if text:
@@ -428,6 +434,7 @@ def observations_from_store(
                 article_id=aid,
                 depends_on=depends_on,
                 commitment=None if commitment is None else int(commitment),
+                recap=bool(recap),
             )
         )
     return out

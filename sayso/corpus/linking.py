@@ -793,6 +793,17 @@ def _apply_merges(con: duckdb.DuckDBPyConnection, merges: Sequence[tuple[int, in
     is recorded (earlier merges into ``old`` now point at ``new``)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for old, new in merges:
+        # The moved links count towards the surviving claim's wording: where the two are
+        # worded with opposite polarity, they count reversed.
+        con.execute(
+            """
+            UPDATE claim_links SET reversed = NOT coalesce(reversed, false)
+            WHERE corpus_claim_id = $1
+              AND (SELECT coalesce(negated, false) FROM corpus_claims WHERE id = $1)
+               <> (SELECT coalesce(negated, false) FROM corpus_claims WHERE id = $2)
+            """,
+            [old, new],
+        )
         con.execute(
             "UPDATE claim_links SET corpus_claim_id = ? WHERE corpus_claim_id = ?", [new, old]
         )

@@ -83,10 +83,22 @@ CREATE TABLE IF NOT EXISTS article_duplicates (
 );
 """
 
+#: The stances as they count towards their corpus claims: not those of near-duplicates, and
+#: reversed where the article claim is worded with the opposite polarity of its corpus claim
+#: ("said no drone crossed the border" denies the corpus claim "drones crossed the border").
 COUNTED_STANCES_SQL = """
-CREATE VIEW IF NOT EXISTS counted_stances AS
-SELECT * FROM stances
-WHERE article_id NOT IN (SELECT article_id FROM article_duplicates)
+CREATE OR REPLACE VIEW counted_stances AS
+SELECT s.* REPLACE (
+    CASE WHEN coalesce(l.reversed, false) THEN CASE s.stance
+        WHEN 'asserts' THEN 'denies' WHEN 'denies' THEN 'asserts'
+        WHEN 'hedges' THEN 'doubts' WHEN 'doubts' THEN 'hedges'
+        ELSE s.stance END ELSE s.stance END AS stance,
+    CASE WHEN coalesce(l.reversed, false) AND s.stance IN ('asserts', 'denies', 'hedges', 'doubts')
+        THEN -s.commitment ELSE s.commitment END AS commitment
+)
+FROM stances s
+LEFT JOIN claim_links l ON l.article_id = s.article_id AND l.claim_id = s.claim_id
+WHERE s.article_id NOT IN (SELECT article_id FROM article_duplicates)
 """
 
 #: The tables this module adds to the store.

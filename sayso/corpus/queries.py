@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from sayso.corpus import linking
-from sayso.corpus.store import search_terms
+from sayso.corpus.store import recap_column, search_terms
 from sayso.errors import SaysoError
 from sayso.record import STANCE_LABELS
 
@@ -111,24 +111,26 @@ class TimelineEntry:
     span: tuple[int, int]
     claim_id: int = 0  # the corpus claim the stance is on
     claim_text: str = ""
+    recap: bool = False  # recalled as taken earlier ("had denied"): no change of line
 
 
 #: Every counted stance with its corpus claim and article, in timeline order.
 _STANCE_ENTRIES = """
     SELECT st.date, st.holder, st.holder_key, st.stance, st.commitment, st.quote,
            a.id, a.title, a.outlet, a.url, st.statement_id, st.span_start, st.span_end,
-           l.corpus_claim_id, k.text
+           l.corpus_claim_id, k.text, {recap}
     FROM counted_stances st
     JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
     JOIN corpus_claims k ON k.id = l.corpus_claim_id
     JOIN articles a ON a.id = st.article_id
     WHERE {column} = ?
-    ORDER BY st.date NULLS LAST, a.ingested_at, a.id, st.claim_id, st.n
+    ORDER BY st.date NULLS LAST, {recap} DESC, a.ingested_at, a.id, st.claim_id, st.n
 """
 
 
 def _stance_entries(con: duckdb.DuckDBPyConnection, column: str, value: Any) -> list[TimelineEntry]:
-    rows = con.execute(_STANCE_ENTRIES.format(column=column), [value]).fetchall()
+    recap = recap_column(con, "counted_stances", "st")
+    rows = con.execute(_STANCE_ENTRIES.format(column=column, recap=recap), [value]).fetchall()
     return [
         TimelineEntry(
             date=r[0],
@@ -145,6 +147,7 @@ def _stance_entries(con: duckdb.DuckDBPyConnection, column: str, value: Any) -> 
             span=(int(r[11]), int(r[12])),
             claim_id=int(r[13]),
             claim_text=str(r[14]),
+            recap=bool(r[15]),
         )
         for r in rows
     ]
@@ -185,8 +188,10 @@ def _sign(value: int) -> int:
 def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeline:
     """The timeline of corpus claim ``claim_id`` (:class:`SaysoError` when there is none).
 
-    Undated stances come last. A change of line is a holder's stance whose commitment has a
-    different sign (asserting / neutral / denying or doubting) from that holder's previous one.
+    Undated stances come last, and on one date the stances an article recalls as taken
+    earlier ("had denied") come first. A change of line is a holder's stance whose commitment
+    has a different sign (asserting / neutral / denying or doubting) from that holder's
+    previous one; a recalled stance is never one, nor the line changed from.
     """
     claim_id = linking.resolve_claim_id(con, claim_id)  # a merged claim lives on in another
     head = con.execute("SELECT id, text FROM corpus_claims WHERE id = ?", [claim_id]).fetchone()
@@ -196,6 +201,8 @@ def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeli
     changes: list[LineChange] = []
     last: dict[str, TimelineEntry] = {}
     for entry in entries:
+        if entry.recap:
+            continue
         before = last.get(entry.holder_key)
         if before is not None and _sign(before.commitment) != _sign(entry.commitment):
             changes.append(LineChange(entry.holder_key, before, entry))

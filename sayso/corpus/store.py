@@ -75,16 +75,24 @@ CREATE TABLE IF NOT EXISTS stances (
     span_start INTEGER, span_end INTEGER, quote VARCHAR, date DATE,
     PRIMARY KEY (article_id, claim_id, n)
 );
+-- recap: the article recalls the stance as taken before its own time ("had denied"); a
+-- holder's other stances come first when the latest one is asked for.
+ALTER TABLE stances ADD COLUMN IF NOT EXISTS recap BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS claim_features (
     article_id VARCHAR, claim_id VARCHAR, feature VARCHAR, weight DOUBLE
 );
 CREATE TABLE IF NOT EXISTS corpus_claims (
     id INTEGER PRIMARY KEY, text VARCHAR, first_article VARCHAR, created_at TIMESTAMP
 );
+-- negated: the corpus claim is worded as its first article claim was, maybe negatively.
+ALTER TABLE corpus_claims ADD COLUMN IF NOT EXISTS negated BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS claim_links (
     article_id VARCHAR, claim_id VARCHAR, corpus_claim_id INTEGER, score DOUBLE,
     PRIMARY KEY (article_id, claim_id)
 );
+-- reversed: the article claim has the opposite polarity of its corpus claim ("no drone
+-- crossed" in a corpus claim "drones crossed"), so its stances count reversed there.
+ALTER TABLE claim_links ADD COLUMN IF NOT EXISTS reversed BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS search_terms (
     kind VARCHAR, article_id VARCHAR, item_id VARCHAR, term VARCHAR, tf INTEGER
 );
@@ -141,6 +149,17 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             con.close()
             raise SaysoError(f"{path} is not a sayso corpus (no table {sorted(missing)[0]})")
     return con
+
+
+def recap_column(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:
+    """The SQL for a stance's ``recap`` flag in ``table`` (``false`` in a store from before
+    the column, opened read-only)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = ? AND column_name = 'recap'",
+        [table],
+    ).fetchone()
+    return f"coalesce({alias}.recap, false)" if row and row[0] else "false"
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -342,6 +361,7 @@ def _article_rows(
         for e in rec.entities
     )
     statement_date: dict[str, dt.date | None] = {}
+    recap = {s.id: s.recap for s in rec.statements}
     for s in rec.statements:
         when = iso_date(s.date) or published
         statement_date[s.id] = when
@@ -384,6 +404,7 @@ def _article_rows(
                     st.span[1],
                     rec.quote(st.span),
                     statement_date.get(st.statement or "", published),
+                    recap.get(st.statement or "", False),
                 ]
             )
     _search_rows(rows, aid, rec)
@@ -402,6 +423,7 @@ def _link(
     # the ids after the largest one left.
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
     next_id = int(row[0]) + 1 if row else 1
+    negated = _corpus_polarity(con, [cid for cid, _ in links.values()])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     claim_rows: list[list[Any]] = []
     link_rows: list[list[Any]] = []
@@ -413,18 +435,31 @@ def _link(
         feature_rows.extend([aid, c.id, f, w] for f, w in sorted(feats.items()))
         link = links.get(c.id)
         if link is None:
-            new_rows.append([next_id, c.text, aid, now])
+            new_rows.append([next_id, c.text, aid, now, c.negated])
+            negated[next_id] = c.negated
             link = (next_id, 1.0)
             next_id += 1
             added.new_corpus_claims += 1
         else:
             added.linked_claims += 1
-        link_rows.append([aid, c.id, link[0], link[1]])
+        reversed_ = c.negated != negated.get(link[0], c.negated)
+        link_rows.append([aid, c.id, link[0], link[1], reversed_])
     _insert_rows(con, "claims", claim_rows)
     _insert_rows(con, "claim_features", feature_rows)
     _insert_rows(con, "corpus_claims", new_rows)
     _insert_rows(con, "claim_links", link_rows)
     return added
+
+
+def _corpus_polarity(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> dict[int, bool]:
+    """Whether each stored corpus claim of ``ids`` is worded negatively."""
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT id, coalesce(negated, false) FROM corpus_claims WHERE id IN (SELECT unnest($1))",
+        [sorted(set(ids))],
+    ).fetchall()
+    return {int(i): bool(n) for i, n in rows}
 
 
 def holder_key(
