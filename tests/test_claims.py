@@ -190,3 +190,21 @@ def test_a_restatement_with_the_opposite_polarity_takes_the_opposite_stance(
 def test_a_claim_knows_whether_it_is_worded_negatively(text: str, negated: bool) -> None:
     record = sayso.analyze(text)
     assert record.claims[0].negated is negated
+
+
+def test_a_bare_reference_reacts_to_the_claim_just_told() -> None:
+    record = sayso.analyze(
+        "Ostrand's navy said a Corvian patrol boat had sunk a fishing trawler near Skerry "
+        "Island on Tuesday. Corvia's coast guard said Ostrand's frigate had fired on its crew "
+        "first. Ostrand's defence ministry denied that account."
+    )
+    fired = next(c for c in record.claims if "fired" in c.text)
+    assert stances_of(record, fired.id)["Ostrand's defence ministry"] == "denies"
+    # ... but a warning of what would happen is no account to deny: "the reports" go to the
+    # claim under discussion.
+    record = sayso.analyze(
+        "Officials in Corvia said Ostrand had sent 300 drones to the rebels. Officials in "
+        "Ostrand said Corvia had sent 200 drones to the rebels. The envoy warned that such "
+        "shipments would prolong the war. Corvia denied the reports."
+    )
+    assert stances_of(record, "c1")["Corvia"] == "denies"

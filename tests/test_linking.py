@@ -352,3 +352,30 @@ def test_the_newest_corpus_claim_is_not_merged_away(
     ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
     assert {north, south} <= ids and south == max(ids)
     assert con.execute("SELECT count(*) FROM corpus_claim_merges").fetchone() == (0,)
+
+
+def test_a_claim_with_content_of_its_own_must_share_some_of_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The article's context alone does not pull a statement with its own proposition into
+    the article's corpus claim ("Insurance rates for ships had doubled" beside a strike); a
+    reaction with no words of its own still follows the context."""
+    _story(con)
+    strike = {**STORY, "w:strike": 1.0, "w:terminal": 1.0, "w:grain": 1.0}
+    first = _add(con, "first", {"c1": strike})
+    links = _add(
+        con,
+        "second",
+        {
+            "c1": {**strike, "w:night": 1.0},
+            "c2": {"w:insurance": 1.0, "w:rate": 1.0, "w:double": 1.0, "w:vessel": 1.0},
+        },
+    )
+    assert links["c1"] == first["c1"]
+    assert links["c2"] != first["c1"]
+    stored = linking._Centroid(members=2, features={"w:strike": 2, "w:terminal": 2})
+    weak = {"w:lie": 1.0}
+    assert linking.shares_its_content(weak, stored, {}, 100)
+    assert not linking.shares_its_content(
+        {"w:insurance": 1.0, "w:rate": 1.0}, stored, {"w:insurance": 1, "w:rate": 1}, 100
+    )

