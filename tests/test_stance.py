@@ -43,6 +43,11 @@ from sayso.stance.lexicon import load_lexicon
         ("denied", "sending mercenaries to the region", None, "denies", -3),
         ("rejected", "the accusation of shelling the dam", None, "denies", -3),
         ("said", "the video of the burning tanks was fake news", None, "denies", -3),
+        # what the speaker could not establish, doubts or rejects in its own words
+        ("said", "it could not determine who had fired first", None, "cannot_confirm", 0),
+        ("said", "it would wait for proof before taking sides", None, "cannot_confirm", 0),
+        ("said", "they doubted that the convoy had been stopped", None, "doubts", -1),
+        ("said", 'it "categorically rejects" the accusation', None, "denies", -3),
         # a dismissive name for the claim
         ("called", 'the drone report "a fairy tale"', None, "denies", -3),
         ("said", "the capture of the general was a bedtime story", None, "denies", -3),
