@@ -376,3 +376,16 @@ def test_a_stance_recalled_as_earlier_is_no_change_of_line(tmp_path: Path, nlp: 
         ]
         (change,) = [c for c in timeline.changes if "mission" in c.holder_key]
         assert (change.before.date, change.after.stance) == (dt.date(2026, 4, 1), "asserts")
+
+
+def test_as_of_shows_the_claim_and_its_sources_as_they_stood(corpus: Corpus) -> None:
+    (strike,) = _corpus_claim_of(corpus, 0)
+    then = corpus.claim(strike, as_of=dt.date(2026, 3, 5), credibility=True)
+    assert all(e.date is not None and e.date <= dt.date(2026, 3, 5) for e in then.entries)
+    assert not [c for c in then.changes if c.holder_key == "dmitry peskov"]
+    assert then.p_true is not None
+    now = corpus.claim(strike)
+    assert len(now.entries) > len(then.entries)
+    before = {s.holder_key: s for s in corpus.sources(limit=None, as_of=dt.date(2026, 3, 5))}
+    assert before["dmitry peskov"].counts["asserts"] == 0
+    assert before["dmitry peskov"].counts["doubts"] == 1

@@ -360,3 +360,24 @@ def test_a_name_beside_a_role_is_a_person_and_keeps_its_surname(ent_nlp: Languag
     marsh = _by_name(doc)["Lenka Marsh"]
     assert marsh.type == "person"
     assert _texts(marsh) == ["Lenka Marsh", "Marsh"]
+
+
+def test_a_name_with_a_demonym_is_a_place_and_the_demonym_its_mention(
+    ent_nlp: Language,
+) -> None:
+    doc = ent_nlp(
+        "Corvia said its patrol boats had left the strait. Two Corvian sailors were "
+        "missing, the Corvian navy said."
+    )
+    corvia = _by_name(doc)["Corvia"]
+    assert corvia.type == "place"
+    assert _texts(corvia) == ["Corvia", "Corvian", "Corvian"]
+
+
+def test_a_one_word_organisation_used_as_a_location_is_a_place(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "The village of Drosk, on the border between Valdmark and Ostrand, was shelled "
+        "again. It is claimed by Valdmark's army that the shells came from Ostrand. "
+        "Ostrand alleged that Valdmark militias had moved artillery into the village."
+    )
+    assert _by_name(doc)["Valdmark"].type == "place"

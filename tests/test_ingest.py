@@ -399,3 +399,13 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_markdown_front_matter_title_keeps_its_quoted_words() -> None:
     md = '---\ntitle: "\\"We held the bridge\\": Colonel Arvo Maren"\n---\n\nThe colonel spoke.\n'
     assert extract_markdown(md).title == '"We held the bridge": Colonel Arvo Maren'
+
+
+def test_markdown_front_matter_dates_are_read_or_refused() -> None:
+    body = "\n\nThe envoy said the talks had stalled.\n"
+    written = extract_markdown("---\ntitle: Talks\npublished: April 5, 2026\n---" + body)
+    assert written.published == dt.date(2026, 4, 5)
+    with pytest.raises(InputError, match="'next week' is not a date"):
+        extract_markdown("---\ntitle: Talks\npublished: next week\n---" + body)
+    with pytest.raises(InputError, match="no closing '---'"):
+        extract_markdown("---\ntitle: Talks\npublished: 2026-04-05" + body)

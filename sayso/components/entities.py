@@ -35,6 +35,7 @@ Merging rules:
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -88,6 +89,8 @@ class _Mention:
     label: str  # NER label, or "" for gazetteer matches
     entry: str | None = None
     toks: tuple[str, ...] = ()
+    #: The name it is a mention of when its own text is another ("Corvian" of "Corvia").
+    alias: str | None = None
 
 
 @dataclass
@@ -257,11 +260,15 @@ class EntitiesComponent:
     def _retype(self, doc: Doc, mentions: list[_Mention]) -> None:
         """Correct NER's type of an unfamiliar name from how the whole article uses it.
 
-        A name NER called a person that the article uses as a place at least twice and
-        never as a person ("Ostrand's foreign ministry", "the government of Ostrand", "in
-        Ostrand") is a place; a name of two or more capitalised words NER called an
-        organisation that stands beside a person's title or role ("The interior minister
-        of Corvia, Lenka Marsh") and never as a place is a person. The cue words are in
+        A name with a people's adjective made of it in the article ("Corvian" beside
+        "Corvia") is a place, and the adjective's mentions are its mentions. A name NER
+        called a person that the article uses as a place at least twice and never as a
+        person ("Ostrand's foreign ministry", "the government of Ostrand", "in Ostrand") is
+        a place; a one-word name NER called an organisation is a place when used as a
+        location twice ("in Drosk", "the village of Drosk"), or once and twice as a state.
+        A name of two or more capitalised words NER called an organisation that stands
+        beside a person's title or role ("The interior minister of Corvia, Lenka Marsh") and
+        never as a place is a person. The cue words are in
         ``sayso/data/entity_type_cues.json``.
         """
         cues = _type_cues()
@@ -271,18 +278,45 @@ class EntitiesComponent:
                 key = normalize_name(doc[m.start : m.end].text).lower()
                 by_text.setdefault(key, []).append(m)
         roles = load_attribution_words().role_nouns
-        for group in by_text.values():
-            place = sum(_place_use(doc[m.start : m.end], cues) for m in group)
+        # A name with a people's adjective made of it in the article is a place ("Corvian
+        # soldiers" beside "Corvia"); the adjective's mentions are mentions of it.
+        stems: dict[str, list[str]] = {}
+        for text in by_text:
+            stems.setdefault(name_stem(text), []).append(text)
+        demonyms = {
+            stem: by_text[max(texts, key=len)]
+            for stem, texts in stems.items()
+            if len(texts) == 2
+            and _DEMONYM_ENDING.search(max(texts, key=len))
+            # "Marian" beside "Maria" are two people, not a people and its place
+            and Counter(m.label for m in by_text[max(texts, key=len)]).most_common(1)[0][0]
+            != "PERSON"
+        }
+        for text, group in by_text.items():
+            uses = [_place_use(doc[m.start : m.end], cues) for m in group]
+            geo, state = uses.count("geo"), uses.count("state")
             person = sum(self._person_use(doc[m.start : m.end], roles) for m in group)
             labels = Counter(m.label for m in group)
             label = labels.most_common(1)[0][0]
             span = doc[group[0].start : group[0].end]
-            if label == "PERSON" and place >= 2 and person == 0:
+            people = demonyms.get(name_stem(text))
+            if people is not None and people is not group and person == 0:
+                for m in people:
+                    m.label, m.alias = "GPE", text
+                new = "GPE"
+            elif label == "PERSON" and geo + state >= 2 and person == 0:
                 new = "GPE"
             elif (
                 label == "ORG"
+                and len(span) == 1
+                and person == 0
+                and (geo >= 2 or (geo >= 1 and geo + state >= 3))
+            ):
+                new = "GPE"  # an organisation is not a location: twice, or once and a state
+            elif (
+                label == "ORG"
                 and person >= 1
-                and place == 0
+                and geo + state == 0
                 and len(span) >= 2
                 and all(t.is_title for t in span)
             ):
@@ -337,7 +371,7 @@ class EntitiesComponent:
             if target is not None:
                 target.mentions.append(m)
                 continue
-            key = "other:" + normalize_name(doc[m.start : m.end].text).lower()
+            key = "other:" + (m.alias or normalize_name(doc[m.start : m.end].text).lower())
             c = clusters.setdefault(key, _Cluster("other", key))
             c.mentions.append(m)
             c.labels[m.label] += 1
@@ -530,34 +564,67 @@ class EntitiesComponent:
 class _TypeCues:
     place_prepositions: frozenset[str]
     state_nouns: frozenset[str]
+    place_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _type_cues() -> _TypeCues:
     text = resources.files("sayso").joinpath("data", "entity_type_cues.json").read_text("utf-8")
     data = json.loads(text)
-    return _TypeCues(frozenset(data["place_prepositions"]), frozenset(data["state_nouns"]))
+    return _TypeCues(
+        frozenset(data["place_prepositions"]),
+        frozenset(data["state_nouns"]),
+        frozenset(data["place_nouns"]),
+    )
 
 
-def _place_use(span: Span, cues: _TypeCues) -> bool:
-    """Whether a name is used as a place here: the object of a place preposition ("in
-    Ostrand"), the possessor of a state's noun ("Ostrand's foreign ministry"), the object of
-    "of" after one ("the government of Ostrand"), or said to be of it by a person ("Arvo
-    Kessel of Ostrand")."""
+def _place_use(span: Span, cues: _TypeCues) -> str | None:
+    """How a name is used as a place here, if it is: ``"geo"`` as a location (the object of
+    a place preposition, "in Ostrand", "between Valdmark and Ostrand"; "the village of
+    Drosk"), ``"state"`` as a state (the possessor or modifier of a state's noun, "Ostrand's
+    foreign ministry", "Valdmark militias"; "the government of Ostrand"; "Arvo Kessel of
+    Ostrand")."""
     root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "between Valdmark and Ostrand": as the first conjunct is
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in cues.place_prepositions:
-        return True
-    if root.dep_ == "poss" and head.lemma_.lower() in cues.state_nouns | {"foreign"}:
-        return True
-    if root.dep_ == "poss" and any(
-        c.dep_ == "amod" and c.lower_ in cues.state_nouns for c in head.children
-    ):
-        return True  # "Ostrand's foreign ministry"
+        return "geo"
+    if root.dep_ in ("poss", "compound") and head.i != root.i:
+        noun = head.lemma_.lower()
+        if noun in cues.state_nouns or head.lower_ in cues.state_nouns:
+            return "state"
+        if root.dep_ == "poss" and any(
+            c.dep_ in ("amod", "compound") and c.lower_ in cues.state_nouns for c in head.children
+        ):
+            return "state"  # "Ostrand's foreign ministry"
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.i != head.i:
         owner = head.head
-        return owner.lemma_.lower() in cues.state_nouns or owner.ent_type_ == "PERSON"
-    return False
+        if owner.lemma_.lower() in cues.place_nouns:
+            return "geo"
+        if owner.lemma_.lower() in cues.state_nouns or owner.ent_type_ == "PERSON":
+            return "state"
+    return None
+
+
+#: Endings of a people's adjective made of a place's name ("Corvian" of "Corvia", "Teressan"
+#: of "Teressa", "Quessari" of "Quessar", "Ukrainian" of "Ukraine").
+_DEMONYM_ENDING = re.compile(r"(?:ians|ian|ans|an|ese|i|ia|a|e)$")
+
+
+def name_stem(name: str) -> str:
+    """A one-word name without the ending a place and its demonym differ by.
+
+    >>> [name_stem(n) for n in ("Corvia", "Corvian", "Teressa", "Teressan", "Quessari")]
+    ['corv', 'corv', 'teress', 'teress', 'quessar']
+    >>> name_stem("Iran"), name_stem("Amberline Cargo")
+    ('iran', 'amberline cargo')
+    """
+    key = name.lower()
+    if not key.isalpha():
+        return key
+    stem = _DEMONYM_ENDING.sub("", key)
+    return stem if len(stem) >= 4 else key
 
 
 def _name_start(doc: Doc, start: int, end: int) -> int:
@@ -581,7 +648,10 @@ def _possessive_at(doc: Doc, i: int) -> bool:
 
 
 def _longest_text(doc: Doc, c: _Cluster) -> str:
-    texts = [normalize_name(doc[m.start : m.end].text) for m in c.mentions]
+    """The cluster's name: its longest mention, not counting those that name it by another
+    word ("Corvian" for Corvia)."""
+    named = [m for m in c.mentions if m.alias is None] or c.mentions
+    texts = [normalize_name(doc[m.start : m.end].text) for m in named]
     return max(texts, key=lambda t: (len(t.split()), len(t), -texts.index(t)))
 
 

@@ -125,13 +125,16 @@ class Corpus:
         """Corpus claims, most contested and most recent first."""
         return queries.claims(self.con, limit)
 
-    def claim(self, claim_id: int, *, credibility: bool = False) -> queries.ClaimTimeline:
+    def claim(
+        self, claim_id: int, *, credibility: bool = False, as_of: dt.date | None = None
+    ) -> queries.ClaimTimeline:
         """One corpus claim's timeline; with ``credibility``, its ``p_true`` filled in too
-        (the truth-discovery estimate reads the whole store, so it is not computed by default).
+        (the truth-discovery estimate reads the whole store, so it is not computed by default);
+        with ``as_of``, both as they stood on that day.
         """
-        timeline = queries.claim_timeline(self.con, claim_id)
+        timeline = queries.claim_timeline(self.con, claim_id, as_of=as_of)
         if credibility:
-            estimate = store_credibility(self.con)[0].claims.get(claim_id)
+            estimate = store_credibility(self.con, as_of=as_of)[0].claims.get(timeline.id)
             timeline.p_true = None if estimate is None else estimate.p_true
         return timeline
 
@@ -147,9 +150,11 @@ class Corpus:
         write_timeline(self.claim(claim_id, credibility=True), path)
         return Path(path)
 
-    def sources(self, limit: int | None = 50) -> list[queries.SourceSummary]:
-        """Holders with their counts of each stance."""
-        return queries.sources(self.con, limit)
+    def sources(
+        self, limit: int | None = 50, as_of: dt.date | None = None
+    ) -> list[queries.SourceSummary]:
+        """Holders with their counts of each stance (dated on or before ``as_of``)."""
+        return queries.sources(self.con, limit, as_of=as_of)
 
     def search(self, text: str, limit: int = 10) -> list[queries.SearchHit]:
         """Claims and statements matching ``text`` (BM25)."""

@@ -39,7 +39,7 @@ def _as_of_arg(p: argparse.ArgumentParser) -> None:
         type=dt.date.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
-        help="credibility from the stances dated on or before this day only",
+        help="as the corpus stood that day: stances dated on or before it only",
     )
 
 
@@ -143,7 +143,7 @@ def _claim(args: argparse.Namespace) -> int:
     if args.plot is not None:
         chart_format(str(args.plot))  # a bad name fails before any work
     with Corpus(args.db, read_only=True) as corpus:
-        timeline = corpus.claim(args.id)
+        timeline = corpus.claim(args.id, as_of=args.as_of)
         result, vote = store_credibility(corpus.con, as_of=args.as_of)
     cred, baseline = result.claims.get(timeline.id), vote.get(timeline.id)
     timeline.p_true = None if cred is None else cred.p_true
@@ -216,7 +216,7 @@ def _sources(args: argparse.Namespace) -> int:
     from sayso.corpus.queries import STANCE_LABELS
 
     with Corpus(args.db, read_only=True) as corpus:
-        rows = corpus.sources(limit=args.limit)
+        rows = corpus.sources(limit=args.limit, as_of=args.as_of)
         reliability = store_credibility(corpus.con, as_of=args.as_of)[0].sources
     if args.json:
         return _print_json(

@@ -22,18 +22,21 @@ from sayso.record import STANCE_LABELS
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-#: Per claim and holder, the holder's latest stance (by date, then ingest order).
+#: Per claim and holder, the holder's latest stance (by date, then ingest order; a stance
+#: an article recalls as taken earlier only when the holder has no other).
 _POSITIONS = """
 WITH s AS (
     SELECT l.corpus_claim_id AS cid, st.holder_key, st.commitment, st.date,
-           a.ingested_at, st.article_id, st.n
+           a.ingested_at, st.article_id, st.n, {recap} AS recap
     FROM counted_stances st
     JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
     JOIN articles a ON a.id = st.article_id
 ),
 latest AS (
     SELECT cid, holder_key,
-           arg_max(commitment, (coalesce(date, DATE '0001-01-01'), ingested_at, n)) AS commitment
+           arg_max(
+               commitment, (NOT recap, coalesce(date, DATE '0001-01-01'), ingested_at, n)
+           ) AS commitment
     FROM s GROUP BY cid, holder_key
 ),
 per_claim AS (
@@ -74,7 +77,7 @@ def claims(con: duckdb.DuckDBPyConnection, limit: int | None = 50) -> list[Claim
     number now asserting (commitment > 0) and the number now denying or doubting (< 0).
     """
     sql = (
-        _POSITIONS
+        _POSITIONS.format(recap=recap_column(con, "counted_stances", "st"))
         + """
     SELECT k.id, k.text,
            least(coalesce(p.pro, 0), coalesce(p.con, 0)) AS contested,
@@ -185,8 +188,11 @@ def _sign(value: int) -> int:
     return (value > 0) - (value < 0)
 
 
-def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeline:
-    """The timeline of corpus claim ``claim_id`` (:class:`SaysoError` when there is none).
+def claim_timeline(
+    con: duckdb.DuckDBPyConnection, claim_id: int, as_of: dt.date | None = None
+) -> ClaimTimeline:
+    """The timeline of corpus claim ``claim_id`` (:class:`SaysoError` when there is none);
+    with ``as_of``, as it stood on that day: only the stances dated on or before it.
 
     Undated stances come last, and on one date the stances an article recalls as taken
     earlier ("had denied") come first. A change of line is a holder's stance whose commitment
@@ -198,6 +204,8 @@ def claim_timeline(con: duckdb.DuckDBPyConnection, claim_id: int) -> ClaimTimeli
     if head is None:
         raise SaysoError(f"no claim {claim_id} in the corpus (see `sayso claims`)")
     entries = _stance_entries(con, "l.corpus_claim_id", claim_id)
+    if as_of is not None:
+        entries = [e for e in entries if e.date is not None and e.date <= as_of]
     changes: list[LineChange] = []
     last: dict[str, TimelineEntry] = {}
     for entry in entries:
@@ -240,15 +248,20 @@ class SourceSummary:
     last_date: dt.date | None
 
 
-def sources(con: duckdb.DuckDBPyConnection, limit: int | None = 50) -> list[SourceSummary]:
-    """Holders of stances, most active first, with counts of each stance label."""
+def sources(
+    con: duckdb.DuckDBPyConnection, limit: int | None = 50, as_of: dt.date | None = None
+) -> list[SourceSummary]:
+    """Holders of stances, most active first, with counts of each stance label; with
+    ``as_of``, of the stances dated on or before that day only."""
     counts = ", ".join(f"count(*) FILTER (WHERE st.stance = '{s}')" for s in STANCE_LABELS)
+    until = "" if as_of is None else f"WHERE st.date <= DATE '{as_of.isoformat()}'"
     sql = f"""
         SELECT st.holder_key, mode(st.holder), count(*), {counts},
                count(DISTINCT l.corpus_claim_id), count(DISTINCT st.article_id),
                min(st.date), max(st.date)
         FROM counted_stances st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
+        {until}
         GROUP BY st.holder_key
         ORDER BY count(*) DESC, st.holder_key
     """

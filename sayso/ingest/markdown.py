@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sayso.errors import InputError
 from sayso.ingest.article import Article
 
 __all__ = ["extract_markdown", "extract_plain", "looks_like_markdown"]
@@ -197,6 +198,8 @@ def _front_matter(text: str) -> tuple[dict[str, str | list[str]], str]:
         if _FRONT_END.match(lines[end]):
             break
     else:
+        if _FRONT_MATTER.match(text):
+            raise InputError("the front matter has no closing '---' line")
         return {}, text
     meta: dict[str, str | list[str]] = {}
     key: str | None = None
@@ -255,14 +258,50 @@ def _meta_authors(meta: dict[str, str | list[str]]) -> list[str]:
 
 
 def _meta_date(meta: dict[str, str | list[str]]) -> dt.date | None:
+    """The publication date of the front matter: ISO ("2026-04-05", "2026-04-05T09:30Z") or
+    written out with a year ("April 5, 2026", "5 April 2026"); anything else is an error, not
+    an article without a date.
+
+    >>> _meta_date({"published": "April 5, 2026"}), _meta_date({"date": "5 Apr 2026"})
+    (datetime.date(2026, 4, 5), datetime.date(2026, 4, 5))
+    >>> _meta_date({"published": "April 2026"})
+    Traceback (most recent call last):
+    sayso.errors.InputError: front matter published: 'April 2026' is not a date (use YYYY-MM-DD)
+    >>> _meta_date({"published": "last week"})
+    Traceback (most recent call last):
+    sayso.errors.InputError: front matter published: 'last week' is not a date (use YYYY-MM-DD)
+    """
     for key in ("published", "date", "pubdate", "published_at", "publication_date"):
         value = _meta_str(meta, key)
-        if value:
-            try:
-                return dt.date.fromisoformat(value[:10])
-            except ValueError:
-                continue
+        if not value:
+            continue
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+        written = _written_date(value)
+        if written is None:
+            raise InputError(f"front matter {key}: {value!r} is not a date (use YYYY-MM-DD)")
+        return written
     return None
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+def _written_date(value: str) -> dt.date | None:
+    """A date written out with its year ("April 5, 2026"), without guessing missing parts."""
+    if not _YEAR.search(value):
+        return None
+    from dateutil import parser
+
+    try:
+        # Parsed twice with other defaults: a part the text leaves out shows as a difference.
+        one = parser.parse(value, default=dt.datetime(1, 1, 1)).date()
+        two = parser.parse(value, default=dt.datetime(2, 2, 2)).date()
+    except (ValueError, OverflowError):
+        return None
+    return one if one == two else None
 
 
 # --- body ----------------------------------------------------------------------------------
