@@ -229,6 +229,9 @@ def test_export_writes_every_table(corpus: Corpus, tmp_path: Path, fmt: str) -> 
         d[0] for d in con.execute(f"SELECT * FROM {reader}('{written['stances']}')").description
     ]
     assert {"holder", "stance", "commitment", "date", "quote", "corpus_claim_id"} <= set(columns)
+    assert {"reversed", "counted"} <= set(columns)
+    articles = con.execute(f"SELECT * FROM {reader}('{written['articles']}')").description
+    assert "duplicate_of" in {d[0] for d in articles}
 
 
 def test_claim_features_are_content_entities_and_numbers(nlp: Language) -> None:

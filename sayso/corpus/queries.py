@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from sayso.corpus import linking
-from sayso.corpus.store import recap_column, search_terms
+from sayso.corpus.store import flag_column, recap_column, search_terms
 from sayso.errors import SaysoError
 from sayso.record import STANCE_LABELS
 
@@ -362,8 +362,11 @@ def search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 10) -> list[S
 
 #: The tables :func:`export` writes, as SQL over the store.
 EXPORTS: dict[str, str] = {
-    "articles": """SELECT id, url, title, published, source, outlet, input, n_chars,
-                          ingested_at FROM articles ORDER BY published NULLS LAST, id""",
+    # duplicate_of: the original of a near-duplicate copy, whose stances are not counted again
+    "articles": """SELECT a.id, a.url, a.title, a.published, a.source, a.outlet, a.input,
+                          a.n_chars, a.ingested_at, d.duplicate_of, d.similarity
+                   FROM articles a LEFT JOIN article_duplicates d ON d.article_id = a.id
+                   ORDER BY a.published NULLS LAST, a.id""",
     "statements": """SELECT st.*, l.corpus_claim_id FROM statements st
                      LEFT JOIN claim_links l
                        ON l.article_id = st.article_id AND l.claim_id = st.claim_id
@@ -373,7 +376,12 @@ EXPORTS: dict[str, str] = {
                  JOIN claim_links l ON l.article_id = c.article_id AND l.claim_id = c.id
                  ORDER BY c.article_id, c.id""",
     "corpus_claims": "SELECT * FROM corpus_claims ORDER BY id",
-    "stances": """SELECT st.*, l.corpus_claim_id FROM stances st
+    # The stance as the article gives it; reversed: it counts the other way towards its
+    # corpus claim (worded with the opposite polarity); counted: not a near-duplicate's.
+    "stances": """SELECT st.*, l.corpus_claim_id, {reversed} AS reversed,
+                         st.article_id NOT IN (SELECT article_id FROM article_duplicates)
+                           AS counted
+                  FROM stances st
                   JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
                   ORDER BY st.article_id, st.claim_id, st.n""",
     "entities": "SELECT * FROM entities ORDER BY article_id, id",
@@ -392,7 +400,9 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: str | Path) -> dict[st
     except OSError as exc:
         raise SaysoError(f"cannot create {out}: {exc.strerror or type(exc).__name__}") from None
     written: dict[str, Path] = {}
+    reversed_ = flag_column(con, "claim_links", "l", "reversed")
     for name, sql in EXPORTS.items():
+        sql = sql.replace("{reversed}", reversed_)
         path = out / f"{name}.{fmt}"
         quoted = str(path).replace("'", "''")
         con.execute(f"COPY ({sql}) TO '{quoted}' {_FORMATS[fmt]}")

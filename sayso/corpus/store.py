@@ -151,15 +151,20 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
-def recap_column(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:
-    """The SQL for a stance's ``recap`` flag in ``table`` (``false`` in a store from before
-    the column, opened read-only)."""
+def flag_column(con: duckdb.DuckDBPyConnection, table: str, alias: str, column: str) -> str:
+    """The SQL for a boolean column added in a later store version (``false`` in a store from
+    before it, opened read-only)."""
     row = con.execute(
         "SELECT count(*) FROM information_schema.columns "
-        "WHERE table_schema = 'main' AND table_name = ? AND column_name = 'recap'",
-        [table],
+        "WHERE table_schema = 'main' AND table_name = ? AND column_name = ?",
+        [table, column],
     ).fetchone()
-    return f"coalesce({alias}.recap, false)" if row and row[0] else "false"
+    return f"coalesce({alias}.{column}, false)" if row and row[0] else "false"
+
+
+def recap_column(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:
+    """The SQL for a stance's ``recap`` flag in ``table``."""
+    return flag_column(con, table, alias, "recap")
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
