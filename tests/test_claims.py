@@ -208,3 +208,10 @@ def test_a_bare_reference_reacts_to_the_claim_just_told() -> None:
         "shipments would prolong the war. Corvia denied the reports."
     )
     assert stances_of(record, "c1")["Corvia"] == "denies"
+
+
+def test_a_negated_copula_states_a_negative_claim() -> None:
+    record = sayso.analyze("Ostrand's defence ministry said its soldiers were not in Velgrad.")
+    assert record.claims[0].negated
+    # ... but a verdict on a claim is not one ("the report was not accurate")
+    assert not sayso.analyze("The ministry said the report was not accurate.").claims[0].negated

@@ -392,3 +392,28 @@ def test_as_of_shows_the_claim_and_its_sources_as_they_stood(corpus: Corpus) -> 
     before = {s.holder_key: s for s in corpus.sources(limit=None, as_of=dt.date(2026, 3, 5))}
     assert before["dmitry peskov"].counts["asserts"] == 0
     assert before["dmitry peskov"].counts["doubts"] == 1
+
+
+def test_a_recalled_stance_with_a_date_of_its_own_is_dated(tmp_path: Path, nlp: Language) -> None:
+    story = [
+        {
+            "published": "2026-04-01",
+            "title": "Troops in Velgrad",
+            "text": "Corvia's defence ministry said on Sunday that its troops had entered "
+            "the town of Velgrad.",
+        },
+        {
+            "published": "2026-04-10",
+            "title": "A change of line",
+            "text": "On April 8, Corvia's defence ministry had denied that its troops entered "
+            "the town of Velgrad.",
+        },
+    ]
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.ingest([feed], nlp=nlp)
+        rows = corpus.con.execute(
+            "SELECT date, stance, recap FROM stances ORDER BY date"
+        ).fetchall()
+    assert rows[-1] == (dt.date(2026, 4, 8), "denies", False)

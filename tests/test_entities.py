@@ -381,3 +381,11 @@ def test_a_one_word_organisation_used_as_a_location_is_a_place(ent_nlp: Language
         "Ostrand alleged that Valdmark militias had moved artillery into the village."
     )
     assert _by_name(doc)["Valdmark"].type == "place"
+
+
+def test_the_place_keeps_its_name_when_it_is_the_longer_of_the_two(ent_nlp: Language) -> None:
+    doc = ent_nlp(
+        "Morvania's army said the border was closed. A Morvani officer said troops had "
+        "moved in Morvania."
+    )
+    assert _by_name(doc)["Morvania"].type == "place"

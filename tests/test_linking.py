@@ -379,3 +379,22 @@ def test_a_claim_with_content_of_its_own_must_share_some_of_it(
     assert not linking.shares_its_content(
         {"w:insurance": 1.0, "w:rate": 1.0}, stored, {"w:insurance": 1, "w:rate": 1}, 100
     )
+
+
+def test_a_merge_of_claims_worded_with_opposite_polarity_reverses_the_moved_links(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        "INSERT INTO corpus_claims (id, text, negated) VALUES "
+        "(1, 'Drones crossed the border', false), (2, 'No drone crossed the border', true)"
+    )
+    con.execute(
+        "INSERT INTO claim_links (article_id, claim_id, corpus_claim_id, score, reversed) "
+        "VALUES ('a1', 'c1', 1, 1.0, false), ('a2', 'c1', 2, 1.0, false), "
+        "('a3', 'c1', 2, 1.0, true)"
+    )
+    linking._apply_merges(con, [(2, 1)])
+    rows = con.execute(
+        "SELECT article_id, corpus_claim_id, reversed FROM claim_links ORDER BY 1"
+    ).fetchall()
+    assert rows == [("a1", 1, False), ("a2", 1, True), ("a3", 1, False)]

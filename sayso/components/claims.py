@@ -117,11 +117,15 @@ class ClaimsComponent:
                     _Claim(
                         words=set(),
                         text=_claim_text(proposition),
-                        negated=_has_own_predicate(st.content) and _negated(proposition),
+                        negated=not _judgement(st.content) and _negated(proposition),
                         hypothetical=_hypothetical(proposition),
                     )
                 )
-            elif restates and _negated(_proposition(st)) != target.negated:
+            elif (
+                restates
+                and not _judgement(st.content)
+                and _negated(_proposition(st)) != target.negated
+            ):
                 # "said it had not sent any troops" restates "had sent troops" reversed
                 target.reversed.add(i)
             if len(words) > ANAPHOR_MAX_WORDS:
@@ -267,6 +271,30 @@ def _hypothetical(parts: list[Span]) -> bool:
     return any(
         c.dep_ == "aux" and c.lower_ in _MODALS for part in parts[:1] for c in part.root.children
     )
+
+
+#: Predicates that judge a claim rather than state one ("this is not true").
+_JUDGEMENTS = frozenset(
+    {"true", "false", "correct", "accurate", "right", "wrong", "case", "untrue", "fake", "real"}
+)
+
+
+def _judgement(content: Span) -> bool:
+    """Whether a content judges a claim stated elsewhere instead of stating one: a copula
+    whose subject only points ("that was not true") or whose predicate is a verdict ("the
+    report is not accurate"). "Its soldiers were not in Velgrad" states a proposition."""
+    root = content.root
+    if root.lemma_ != "be":
+        return False
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+            child.lower_ in ANAPHORS
+            or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
+        ):
+            return True
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in _JUDGEMENTS:
+            return True
+    return False
 
 
 def _has_own_predicate(content: Span) -> bool:

@@ -283,15 +283,11 @@ class EntitiesComponent:
         stems: dict[str, list[str]] = {}
         for text in by_text:
             stems.setdefault(name_stem(text), []).append(text)
-        demonyms = {
-            stem: by_text[max(texts, key=len)]
-            for stem, texts in stems.items()
-            if len(texts) == 2
-            and _DEMONYM_ENDING.search(max(texts, key=len))
-            # "Marian" beside "Maria" are two people, not a people and its place
-            and Counter(m.label for m in by_text[max(texts, key=len)]).most_common(1)[0][0]
-            != "PERSON"
-        }
+        demonyms: dict[str, list[_Mention]] = {}
+        for stem, texts in stems.items():
+            adjective = _demonym_of_pair(texts, by_text) if len(texts) == 2 else None
+            if adjective is not None:
+                demonyms[stem] = by_text[adjective]
         for text, group in by_text.items():
             uses = [_place_use(doc[m.start : m.end], cues) for m in group]
             geo, state = uses.count("geo"), uses.count("state")
@@ -610,6 +606,24 @@ def _place_use(span: Span, cues: _TypeCues) -> str | None:
 #: Endings of a people's adjective made of a place's name ("Corvian" of "Corvia", "Teressan"
 #: of "Teressa", "Quessari" of "Quessar", "Ukrainian" of "Ukraine").
 _DEMONYM_ENDING = re.compile(r"(?:ians|ian|ans|an|ese|i|ia|a|e)$")
+
+
+def _demonym_of_pair(texts: list[str], by_text: dict[str, list[_Mention]]) -> str | None:
+    """Of two names with one stem, the people's adjective ("Corvian" of "Corvia", "Morvani"
+    of "Morvania"), by what NER called them: the one it called a nationality, else the other
+    of the one it called a place; None when it called neither so ("Marian" and "Maria")."""
+    label = {t: Counter(m.label for m in by_text[t]).most_common(1)[0][0] for t in texts}
+    a, b = texts
+    if label[a] == "NORP" and label[b] != "NORP":
+        return a
+    if label[b] == "NORP" and label[a] != "NORP":
+        return b
+    places = frozenset({"GPE", "LOC"})
+    if label[a] in places and label[b] not in places | {"PERSON"}:
+        return b
+    if label[b] in places and label[a] not in places | {"PERSON"}:
+        return a
+    return None
 
 
 def name_stem(name: str) -> str:

@@ -1028,7 +1028,7 @@ def _insert_json(
 def tagging_doc(nlp: Language, text: str) -> Doc:
     """Re-parse a record's text with only the tagging and parsing pipes (for records stored
     without a doc): lemmas for the words, dependencies for the predicate-argument pairs."""
-    tagging = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+    tagging = ("sayso_paragraphs", "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
     wanted = [name for name in nlp.pipe_names if name in tagging]
     with nlp.select_pipes(enable=wanted):
         return nlp(text)

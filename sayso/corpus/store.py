@@ -75,8 +75,9 @@ CREATE TABLE IF NOT EXISTS stances (
     span_start INTEGER, span_end INTEGER, quote VARCHAR, date DATE,
     PRIMARY KEY (article_id, claim_id, n)
 );
--- recap: the article recalls the stance as taken before its own time ("had denied"); a
--- holder's other stances come first when the latest one is asked for.
+-- recap: the article recalls the stance as taken before its own time ("had denied") and
+-- gives no date: its date is the article's, and a holder's other stances come first when
+-- the latest one is asked for.
 ALTER TABLE stances ADD COLUMN IF NOT EXISTS recap BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS claim_features (
     article_id VARCHAR, claim_id VARCHAR, feature VARCHAR, weight DOUBLE
@@ -366,7 +367,9 @@ def _article_rows(
         for e in rec.entities
     )
     statement_date: dict[str, dt.date | None] = {}
-    recap = {s.id: s.recap for s in rec.statements}
+    # Recalled and undated ("had denied"): made before the article's date, when is unknown.
+    # A recalled stance with a date of its own ("on April 8 ... had denied") is dated.
+    recap = {s.id: s.recap and not s.date for s in rec.statements}
     for s in rec.statements:
         when = iso_date(s.date) or published
         statement_date[s.id] = when

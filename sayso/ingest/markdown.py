@@ -264,6 +264,11 @@ def _meta_date(meta: dict[str, str | list[str]]) -> dt.date | None:
 
     >>> _meta_date({"published": "April 5, 2026"}), _meta_date({"date": "5 Apr 2026"})
     (datetime.date(2026, 4, 5), datetime.date(2026, 4, 5))
+    >>> _meta_date({"published": "true", "date": "2026-04-05"})
+    datetime.date(2026, 4, 5)
+    >>> _meta_date({"published": "05/04/2026"})
+    Traceback (most recent call last):
+    sayso.errors.InputError: front matter published: '05/04/2026' is not a date (use YYYY-MM-DD)
     >>> _meta_date({"published": "April 2026"})
     Traceback (most recent call last):
     sayso.errors.InputError: front matter published: 'April 2026' is not a date (use YYYY-MM-DD)
@@ -271,27 +276,33 @@ def _meta_date(meta: dict[str, str | list[str]]) -> dt.date | None:
     Traceback (most recent call last):
     sayso.errors.InputError: front matter published: 'last week' is not a date (use YYYY-MM-DD)
     """
+    unreadable: tuple[str, str] | None = None
     for key in ("published", "date", "pubdate", "published_at", "publication_date"):
         value = _meta_str(meta, key)
-        if not value:
+        if not value or value.lower() in ("true", "false"):  # Jekyll's "published: true"
             continue
         try:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
             pass
         written = _written_date(value)
-        if written is None:
-            raise InputError(f"front matter {key}: {value!r} is not a date (use YYYY-MM-DD)")
-        return written
+        if written is not None:
+            return written
+        unreadable = unreadable or (key, value)
+    if unreadable is not None:
+        key, value = unreadable
+        raise InputError(f"front matter {key}: {value!r} is not a date (use YYYY-MM-DD)")
     return None
 
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_MONTH_NAME = re.compile(r"[A-Za-z]{3,}")
 
 
 def _written_date(value: str) -> dt.date | None:
-    """A date written out with its year ("April 5, 2026"), without guessing missing parts."""
-    if not _YEAR.search(value):
+    """A date written out with its month's name and year ("April 5, 2026"), without guessing
+    missing parts or the order of numbers ("05/04/2026" is April or May)."""
+    if not _YEAR.search(value) or not _MONTH_NAME.search(value):
         return None
     from dateutil import parser
 
