@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -417,3 +418,30 @@ def test_a_recalled_stance_with_a_date_of_its_own_is_dated(tmp_path: Path, nlp: 
             "SELECT date, stance, recap FROM stances ORDER BY date"
         ).fetchall()
     assert rows[-1] == (dt.date(2026, 4, 8), "denies", False)
+
+
+ONE_STORY = Path(__file__).parent / "fixtures" / "one-story"
+
+
+def test_background_statements_do_not_pile_into_the_storys_claim(
+    tmp_path: Path, nlp: Language
+) -> None:
+    """Ten invented articles (tests/fixtures/one-story, written for sayso by the project's
+    tester) tell one story over three weeks from four outlets: Valdoria accuses Karsenia of a
+    drone strike on the Port Lerin grain terminal, Karsenia denies, monitors cannot confirm,
+    the mission confirms, Karsenia admits. Each article also carries background (the fire,
+    insurance rates, ceasefire talks, the port reopening): it must not become votes on the
+    accusation."""
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.ingest(sorted(ONE_STORY.glob("*.md")), nlp=nlp)
+        rows = corpus.con.execute(
+            "SELECT c.text, l.corpus_claim_id FROM claims c JOIN claim_links l "
+            "ON l.article_id = c.article_id AND l.claim_id = c.id"
+        ).fetchall()
+    sizes = Counter(cid for _, cid in rows)
+    main, largest = sizes.most_common(1)[0]
+    assert largest <= 0.7 * len(rows)
+    in_main = [text for text, cid in rows if cid == main]
+    assert any("drone" in text for text in in_main)
+    for background in ("reopen to grain ships", "Insurance rates", "ceasefire talks"):
+        assert not any(background in text for text in in_main), background

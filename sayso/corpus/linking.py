@@ -659,7 +659,9 @@ def shares_its_content(
     own = {f for f in feats if f.startswith("w:") and idf(df.get(f, 0), total) >= SPECIFIC_IDF}
     if len(own) <= OWN_CONTENT_WORDS:
         return True
-    if own & centroid.key_words(df, total):
+    # One of its key words (:meth:`_Centroid.key_words`), checked word by word: the claim
+    # has a few specific words, a corpus claim may have thousands of features.
+    if any(centroid.features.get(f, 0) * 2 >= centroid.members for f in own):
         return True
     return any(f.startswith(("n:", "p:")) and f in centroid.features for f in feats)
 
