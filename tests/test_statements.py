@@ -289,3 +289,13 @@ def test_a_live_blog_time_stamp_is_no_part_of_speaker_or_quotation(nlp: Language
 def test_a_name_modifying_an_institution_is_not_the_speaker(nlp: Language) -> None:
     st = only(nlp, "The Ostrand defence ministry said the convoy had been hit by mistake.")
     assert st.speaker_name == "Ostrand defence ministry"
+
+
+def test_the_body_named_before_speaks_through_its_definite_description(nlp: Language) -> None:
+    found = statements(
+        nlp,
+        "The Northern Monitoring Mission said it could not confirm the strike. "
+        "On Friday the mission said its inspectors had reached the port.",
+    )
+    assert [s.speaker_name for s in found] == ["Northern Monitoring Mission"] * 2
+    assert found[0].speaker_entity == found[1].speaker_entity is not None

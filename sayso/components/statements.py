@@ -90,6 +90,8 @@ class StatementsComponent:
         )
         if entities is not None:
             _link_entities(doc, att, info, entities)
+            if att.speaker_entity is None and att.speaker is not None:
+                _name_a_definite_description(att, entities)
         att.recap = is_recap(raw.cue)
         same_sentence = self._dates_by_sentence.get(raw.cue.sent.start)
         if same_sentence:
@@ -135,6 +137,35 @@ def _link_entities(
             affiliation = others[0]
         if affiliation is not None:
             att.affiliation, att.affiliation_entity = affiliation.name, affiliation.id
+
+
+#: Entity types a definite description ("the mission") can stand for.
+_NAMED_BODIES = frozenset({"organization", "other"})
+
+
+def _name_a_definite_description(att: Attribution, entities: EntityIndex) -> None:
+    """A speaker that is a definite description of a body named before ("the mission" after
+    "the Northern Monitoring Mission", "the bureau" after "the International Maritime
+    Bureau") is that body: its head noun is the last word of the name of the latest such
+    entity mentioned before it. Sources of the same body across articles then count as one
+    holder."""
+    source = att.speaker
+    assert source is not None
+    words = [t for t in source if not t.is_punct]
+    if not 2 <= len(words) <= 3 or words[0].lower_ not in ("the", "this", "that"):
+        return
+    head = words[-1]
+    if not head.is_lower or head.pos_ not in ("NOUN", "PROPN"):
+        return
+    best: tuple[int, EntityCluster] | None = None
+    for cluster in entities.clusters:
+        if cluster.type not in _NAMED_BODIES or cluster.name.split()[-1].lower() != head.lower_:
+            continue
+        before = [m.end_char for m in cluster.mentions if m.end_char <= source.start_char]
+        if before and (best is None or max(before) > best[0]):
+            best = (max(before), cluster)
+    if best is not None:
+        att.speaker_entity, att.speaker_name = best[1].id, best[1].name
 
 
 def _mentions_cover(cluster: EntityCluster, char: int) -> bool:
