@@ -299,3 +299,9 @@ def test_the_body_named_before_speaks_through_its_definite_description(nlp: Lang
     )
     assert [s.speaker_name for s in found] == ["Northern Monitoring Mission"] * 2
     assert found[0].speaker_entity == found[1].speaker_entity is not None
+
+
+def test_according_to_at_the_end_leaves_the_source_out_of_the_content(nlp: Language) -> None:
+    st = only(nlp, "The village of Drosk was shelled for a second night, according to officials.")
+    assert st.speaker_name == "officials"
+    assert st.content.text == "The village of Drosk was shelled for a second night"

@@ -260,8 +260,20 @@ def _according_to(
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     source = _trim(doc[pobj.left_edge.i : pobj.right_edge.i + 1]) if pobj is not None else None
     clause = cue_tok.head if cue_tok.head is not cue_tok else cue_tok
-    skip = {t.i for t in cue_tok.subtree}
-    content = _char_range(doc, [t for t in clause.subtree if t.i not in skip])
+    # The source too, when the parser hung "to ..." apart from "according".
+    skip = {t.i for t in cue_tok.subtree} | {t.i for t in to.subtree}
+    tokens = [t for t in clause.subtree if t.i not in skip]
+    # At either end of the clause ("..., according to officials." or "According to
+    # officials, ..."), the content is the other side: the final full stop must not stretch
+    # it over the source. In the middle ("The talks, according to two diplomats, will
+    # resume"), the content is the whole clause around it.
+    before = [t for t in tokens if t.i < min(skip)]
+    after = [t for t in tokens if t.i > max(skip)]
+    if not any(t.is_alpha for t in after):
+        tokens = before
+    elif not any(t.is_alpha for t in before):
+        tokens = after
+    content = _char_range(doc, tokens)
     content = _widen_to_quotes(doc, cue_tok, content, quotes)
     if content is None:
         return None
