@@ -58,11 +58,18 @@ def _to_article(source: str | Path | Article, *, allow_private: bool) -> Article
     if isinstance(source, Path):
         return load_source(str(source), allow_private=allow_private)
     looks_like_location = "\n" not in source and len(source) < 4096
-    if looks_like_location and (
-        source.startswith(("http://", "https://")) or Path(source).is_file()
-    ):
+    if looks_like_location and (source.startswith(("http://", "https://")) or _is_file(source)):
         return load_source(source, allow_private=allow_private)
     return article_from_bytes(source.encode("utf-8"), source=None)
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names an existing file (a sentence longer than a file name may be
+    is not one: the operating system refuses to look it up)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _parse_date(value: dt.date | str) -> dt.date:

@@ -56,3 +56,9 @@ def test_rhetoric_in_a_quote_is_the_speakers_not_the_authors() -> None:
     own = [r for r in record.rhetoric if r.span[0] > record.text.index("Monday")]
     assert quoted and all(r.statement == "s1" for r in quoted)
     assert own and all(r.statement is None for r in own)
+
+
+def test_analyze_takes_a_long_one_line_text_as_text_not_a_path() -> None:
+    text = "The ministry said the convoy had reached the city before dawn on Monday. " * 5
+    record = sayso.analyze(text.strip())
+    assert record.statements and record.text == text.strip()
