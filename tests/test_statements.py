@@ -305,3 +305,12 @@ def test_according_to_at_the_end_leaves_the_source_out_of_the_content(nlp: Langu
     st = only(nlp, "The village of Drosk was shelled for a second night, according to officials.")
     assert st.speaker_name == "officials"
     assert st.content.text == "The village of Drosk was shelled for a second night"
+
+
+def test_she_is_the_person_named_before_even_when_ner_missed_her(nlp: Language) -> None:
+    found = statements(
+        nlp,
+        "The regional governor, Lidia Marsh, gave a different account. "
+        "She said that 11 civilians had been killed last Tuesday.",
+    )
+    assert [s.speaker_name for s in found] == ["Lidia Marsh"]

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -276,10 +277,29 @@ def _strip_edges(span: Span) -> str:
 class PronounResolver:
     """Resolve "he", "she", "they", "it" to an earlier speaker or named mention."""
 
-    def __init__(self, doc: Doc, words: AttributionWords, quotes: QuoteIndex) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        words: AttributionWords,
+        quotes: QuoteIndex,
+        not_people: frozenset[int] = frozenset(),
+        people: Sequence[Span] = (),
+    ) -> None:
+        """``not_people``: start offsets of names known not to be people (the entities
+        component's places and organisations), whatever NER called them there; ``people``:
+        mentions of names known to be people's ("The regional governor, Lidia Marsh")."""
         self.words = words
         # Named mentions outside quotations, in order of their end.
-        candidates = [e for e in doc.ents if e.label_ in PERSON_LABELS | GROUP_LABELS]
+        candidates = [
+            e
+            for e in doc.ents
+            if e.label_ in GROUP_LABELS
+            or (e.label_ in PERSON_LABELS and e.start_char not in not_people)
+        ]
+        known = {c.start_char for c in candidates if c.label_ in PERSON_LABELS}
+        candidates += [
+            Span(doc, p.start, p.end, label="PERSON") for p in people if p.start_char not in known
+        ]
         candidates += _group_subjects(doc, words)
         self.mentions = sorted(
             (c for c in candidates if quotes.containing(c.start_char, c.end_char) is None),

@@ -47,7 +47,20 @@ class StatementsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = QuoteIndex(doc.text)
-        resolver = PronounResolver(doc, self.words, quotes)
+        # "She" is never a place NER took for a person ("Ostrand said ... She said ...").
+        not_people = frozenset(
+            m.start_char
+            for cluster in doc._.sayso_entities or []
+            if cluster.type != "person"
+            for m in cluster.mentions
+        )
+        people = [
+            m
+            for cluster in doc._.sayso_entities or []
+            if cluster.type == "person"
+            for m in cluster.mentions
+        ]
+        resolver = PronounResolver(doc, self.words, quotes, not_people, people)
         entities = EntityIndex(doc) if doc._.sayso_entities is not None else None
         self._dates_by_sentence: dict[int, list[DateValue]] = {}
         for d in doc._.sayso_dates or []:
