@@ -307,6 +307,15 @@ def test_cli_prints_tables_and_json(
     assert "no corpus at" in capsys.readouterr().err
 
 
+def _ingested(tmp_path: Path, nlp: Language, story: list[dict[str, str]]) -> Corpus:
+    """A fresh corpus (to be closed by the caller) with ``story``'s articles ingested."""
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
+    corpus = Corpus(tmp_path / "c.duckdb")
+    corpus.ingest([feed], nlp=nlp)
+    return corpus
+
+
 def test_a_negative_restatement_counts_as_a_denial_of_the_corpus_claim(
     tmp_path: Path, nlp: Language
 ) -> None:
@@ -327,10 +336,7 @@ def test_a_negative_restatement_counts_as_a_denial_of_the_corpus_claim(
             "border near Velgrad.",
         },
     ]
-    feed = tmp_path / "story.jsonl"
-    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
-    with Corpus(tmp_path / "c.duckdb") as corpus:
-        corpus.ingest([feed], nlp=nlp)
+    with _ingested(tmp_path, nlp, story) as corpus:
         record = corpus.record(article_id(story[1]["text"]))
         assert record is not None and record.claims[0].negated
         (claim,) = {
@@ -341,45 +347,39 @@ def test_a_negative_restatement_counts_as_a_denial_of_the_corpus_claim(
 
 
 def test_a_stance_recalled_as_earlier_is_no_change_of_line(tmp_path: Path, nlp: Language) -> None:
-    """'The mission had said at first that it could not confirm' in the article that reports
-    its confirmation is no new line of the mission's: its latest stance is the confirmation."""
+    """'The coast guard had said at first that it could not confirm' in a later article is
+    no new line of the coast guard's, which asserted the strike in the first article."""
     story = [
         {
             "published": "2026-04-01",
             "title": "Depot hit in Lerin",
-            "text": "A drone struck the fuel depot at the port of Lerin on Sunday, the Valdorian "
-            "navy said. The Northern Monitoring Mission said it could not confirm that a drone "
-            "had struck the fuel depot at the port of Lerin.",
+            "text": "The coast guard said a drone had struck the fuel depot at the port of "
+            "Lerin on Sunday.",
         },
         {
             "published": "2026-04-06",
             "title": "Monitors confirm depot strike",
             "text": "The Northern Monitoring Mission confirmed that a drone had struck the fuel "
-            "depot at the port of Lerin. The mission had said at first that it could not "
+            "depot at the port of Lerin. The coast guard had said at first that it could not "
             "confirm that a drone had struck the fuel depot.",
         },
     ]
-    feed = tmp_path / "story.jsonl"
-    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
-    with Corpus(tmp_path / "c.duckdb") as corpus:
-        corpus.ingest([feed], nlp=nlp)
+    with _ingested(tmp_path, nlp, story) as corpus:
         record = corpus.record(article_id(story[1]["text"]))
         assert record is not None
         assert [s.recap for s in record.statements] == [False, True]
         claim = corpus.con.execute(
             "SELECT corpus_claim_id FROM claim_links WHERE article_id = ? AND claim_id = 'c1'",
-            [article_id(story[1]["text"])],
+            [article_id(story[0]["text"])],
         ).fetchone()
         assert claim is not None
         timeline = corpus.claim(int(claim[0]))
-        mission = [e for e in timeline.entries if "mission" in e.holder_key]
-        assert [(e.date, e.stance, e.recap) for e in mission] == [
-            (dt.date(2026, 4, 1), "cannot_confirm", False),
-            (dt.date(2026, 4, 6), "cannot_confirm", True),
-            (dt.date(2026, 4, 6), "asserts", False),
-        ]
-        (change,) = [c for c in timeline.changes if "mission" in c.holder_key]
-        assert (change.before.date, change.after.stance) == (dt.date(2026, 4, 1), "asserts")
+    guard = [e for e in timeline.entries if e.holder_key == "coast guard"]
+    assert [(e.date, e.stance, e.recap) for e in guard] == [
+        (dt.date(2026, 4, 1), "asserts", False),
+        (dt.date(2026, 4, 6), "cannot_confirm", True),
+    ]
+    assert not [c for c in timeline.changes if c.holder_key == "coast guard"]
 
 
 def test_as_of_shows_the_claim_and_its_sources_as_they_stood(corpus: Corpus) -> None:
@@ -410,10 +410,7 @@ def test_a_recalled_stance_with_a_date_of_its_own_is_dated(tmp_path: Path, nlp: 
             "the town of Velgrad.",
         },
     ]
-    feed = tmp_path / "story.jsonl"
-    feed.write_text("\n".join(json.dumps(item) for item in story) + "\n")
-    with Corpus(tmp_path / "c.duckdb") as corpus:
-        corpus.ingest([feed], nlp=nlp)
+    with _ingested(tmp_path, nlp, story) as corpus:
         rows = corpus.con.execute(
             "SELECT date, stance, recap FROM stances ORDER BY date"
         ).fetchall()
