@@ -215,3 +215,24 @@ def test_a_negated_copula_states_a_negative_claim() -> None:
     assert record.claims[0].negated
     # ... but a verdict on a claim is not one ("the report was not accurate")
     assert not sayso.analyze("The ministry said the report was not accurate.").claims[0].negated
+
+
+def test_the_charge_is_the_claim_denied_not_the_denials_own_words() -> None:
+    record = sayso.analyze(
+        "The interior minister of Corvia, Lenka Marsh, said saboteurs from Ostrand had blown "
+        "up the Peltra railway bridge. Ostrand's foreign ministry denied that its agents had "
+        "any role in the blast. Its spokesman, Pavel Dorin, said the charge was a reckless lie."
+    )
+    bridge = next(c for c in record.claims if "bridge" in c.text)
+    assert stances_of(record, bridge.id)["Pavel Dorin"] == "denies"
+
+
+def test_it_before_a_clause_is_no_anaphor() -> None:
+    record = sayso.analyze(
+        "Officials in Ostrand said Corvia had shipped missiles to the rebels. The shipping "
+        "bureau said attacks in the gulf had risen fourfold this year. Teressa's foreign "
+        "minister, Anja Kowal, said it was unclear whether the missiles had reached the rebels."
+    )
+    missiles = next(c for c in record.claims if "missiles" in c.text)
+    assert stances_of(record, missiles.id)["Anja Kowal"] == "doubts"
+    assert "Officials in Ostrand" in stances_of(record, missiles.id)

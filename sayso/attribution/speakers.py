@@ -121,11 +121,17 @@ def _name_without_clauses(source: Span) -> str:
 
 
 def _is_noun_modifier(name: Span) -> bool:
-    """Whether a name only modifies a common noun after it: "Ostrand" in "the Ostrand defence
-    ministry" (a name NER took for a person's)."""
+    """Whether a name only modifies a common noun: "Ostrand" in "the Ostrand defence
+    ministry" or "officials in Ostrand", "a spokesman for Lenka Marsh" (the officials and
+    the spokesman speak, whatever NER called the name)."""
     root = name.root
     head = root.head
-    return root.dep_ == "compound" and head.i >= name.end and (head.pos_ == "NOUN" or head.is_lower)
+    if root.dep_ == "compound":
+        return head.i >= name.end and (head.pos_ == "NOUN" or head.is_lower)
+    if root.dep_ == "pobj" and head.dep_ == "prep":
+        noun = head.head
+        return noun.i < name.start and (noun.pos_ == "NOUN" or noun.is_lower)
+    return False
 
 
 def _is_possessor(name: Span, source: Span) -> bool:

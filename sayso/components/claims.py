@@ -59,9 +59,11 @@ class _Claim:
     #: Members that restate it with the opposite polarity: their stance towards the claim is
     #: the reverse of their stance towards their own words.
     reversed: set[int] = field(default_factory=set)
-    #: First stated as what would or could happen ("the shipments would be a grave
-    #: escalation"), not as what happened: no "report" or "accusation" points at it.
-    hypothetical: bool = False
+    #: First stated as what happened, by someone putting it forward: a "report", an
+    #: "account" or an "accusation" can point at it. Not one first stated as what would
+    #: happen ("the shipments would be a grave escalation") or by its denial ("denied that
+    #: its agents had any role in the blast": "the charge" is the claim denied).
+    accountable: bool = True
 
 
 class ClaimsComponent:
@@ -89,7 +91,7 @@ class ClaimsComponent:
                 # with a stance towards it: "said the accusation was an attempt to ..." says
                 # nothing of its truth)
                 just_told = claim_of.get(i - 1)
-                if just_told is None or just_told.hypothetical:
+                if just_told is None or not just_told.accountable:
                     just_told = claims.topic()
                 target = just_told
                 # "it had not sent any": a short restatement, not a judgement ("this is not
@@ -118,7 +120,8 @@ class ClaimsComponent:
                         words=set(),
                         text=_claim_text(proposition),
                         negated=not _judgement(st.content) and _negated(proposition),
-                        hypothetical=_hypothetical(proposition),
+                        accountable=st.stance in ("asserts", "hedges")
+                        and not _hypothetical(proposition),
                     )
                 )
             elif (
@@ -337,6 +340,9 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
     if len(words) <= ANAPHOR_MAX_WORDS:
         return True
     root = content.root
+    if any(c.dep_ in ("ccomp", "csubj") for c in root.children):
+        return False  # "it was unclear whether the missiles had reached the rebels": "it"
+        # stands for the clause that follows, which has words of its own
     # "This is fake news", "These accusations are propaganda": a pointing subject of a
     # copula; "it had not sent any troops" has a proposition of its own.
     for child in root.children:
