@@ -48,6 +48,9 @@ from sayso.stance.lexicon import load_lexicon
         ("said", "it would wait for proof before taking sides", None, "cannot_confirm", 0),
         ("said", "they doubted that the convoy had been stopped", None, "doubts", -1),
         ("said", 'it "categorically rejects" the accusation', None, "denies", -3),
+        # a verdict on the claim's accuracy
+        ("said", "the report was not accurate", None, "denies", -3),
+        ("said", "the casualty figures were inaccurate", None, "denies", -3),
         # a dismissive name for the claim
         ("called", 'the drone report "a fairy tale"', None, "denies", -3),
         ("said", "the capture of the general was a bedtime story", None, "denies", -3),
