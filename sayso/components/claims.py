@@ -290,10 +290,7 @@ def _judgement(content: Span) -> bool:
     if root.lemma_ != "be":
         return False
     for child in root.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and (
-            child.lower_ in ANAPHORS
-            or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
-        ):
+        if _pointing_subject(child):
             return True
         if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in _JUDGEMENTS:
             return True
@@ -345,14 +342,18 @@ def _is_anaphoric(content: Span, words: set[str]) -> bool:
         # stands for the clause that follows, which has words of its own
     # "This is fake news", "These accusations are propaganda": a pointing subject of a
     # copula; "it had not sent any troops" has a proposition of its own.
-    for child in root.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and (
-            child.lower_ in ANAPHORS
-            or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in child.children)
-        ):
-            return True
+    if any(_pointing_subject(child) for child in root.children):
+        return True
     return any(t.lower_ in ANAPHORS and t.dep_ in ("dobj", "pobj") for t in content) and (
         len(words) <= 2 * ANAPHOR_MAX_WORDS
+    )
+
+
+def _pointing_subject(token: Token) -> bool:
+    """A subject that only points at something said before: "this", "these accusations"."""
+    return token.dep_ in ("nsubj", "nsubjpass") and (
+        token.lower_ in ANAPHORS
+        or any(d.dep_ == "det" and d.lower_ in ANAPHORS for d in token.children)
     )
 
 

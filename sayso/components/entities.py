@@ -292,8 +292,7 @@ class EntitiesComponent:
             uses = [_place_use(doc[m.start : m.end], cues) for m in group]
             geo, state = uses.count("geo"), uses.count("state")
             person = sum(self._person_use(doc[m.start : m.end], roles) for m in group)
-            labels = Counter(m.label for m in group)
-            label = labels.most_common(1)[0][0]
+            label = _majority_label(group)
             span = doc[group[0].start : group[0].end]
             people = demonyms.get(name_stem(text))
             if people is not None and people is not group and person == 0:
@@ -612,7 +611,7 @@ def _demonym_of_pair(texts: list[str], by_text: dict[str, list[_Mention]]) -> st
     """Of two names with one stem, the people's adjective ("Corvian" of "Corvia", "Morvani"
     of "Morvania"), by what NER called them: the one it called a nationality, else the other
     of the one it called a place; None when it called neither so ("Marian" and "Maria")."""
-    label = {t: Counter(m.label for m in by_text[t]).most_common(1)[0][0] for t in texts}
+    label = {t: _majority_label(by_text[t]) for t in texts}
     a, b = texts
     if label[a] == "NORP" and label[b] != "NORP":
         return a
@@ -624,6 +623,11 @@ def _demonym_of_pair(texts: list[str], by_text: dict[str, list[_Mention]]) -> st
     if label[b] in places and label[a] not in places | {"PERSON"}:
         return a
     return None
+
+
+def _majority_label(mentions: list[_Mention]) -> str:
+    """The NER label most of a name's mentions have."""
+    return Counter(m.label for m in mentions).most_common(1)[0][0]
 
 
 def name_stem(name: str) -> str:

@@ -396,13 +396,13 @@ def observations_from_store(
         "WHERE table_schema = 'main' AND table_name = 'counted_stances'"
     ).fetchone()
     table = "counted_stances" if has_view and has_view[0] else "stances"
-    from sayso.corpus.store import recap_column
+    from sayso.corpus.store import flag_column
 
     rows = con.execute(
         f"""
         SELECT l.corpus_claim_id, st.holder_key, st.stance, st.commitment,
                coalesce(st.date, a.published) AS d, st.article_id, st.quote,
-               {recap_column(con, table, "st")}
+               {flag_column(con, table, "st", "recap")}
         FROM {table} st
         JOIN claim_links l ON l.article_id = st.article_id AND l.claim_id = st.claim_id
         JOIN articles a ON a.id = st.article_id

@@ -550,15 +550,18 @@ class _Centroid:
                 self.vector = [a + float(b) for a, b in zip(self.vector, vector, strict=True)]
 
     def key_words(self, df: Mapping[str, int], total: int) -> set[str]:
-        """Its key words: content words that at least half its members have and that are
-        not common in the corpus (IDF at least :data:`SPECIFIC_IDF`)."""
-        return {
-            f
-            for f, n in self.features.items()
-            if f.startswith("w:")
-            and n * 2 >= self.members
-            and idf(df.get(f, 0), total) >= SPECIFIC_IDF
-        }
+        """Its key words (:meth:`is_key_word`)."""
+        return {f for f in self.features if self.is_key_word(f, df, total)}
+
+    def is_key_word(self, feature: str, df: Mapping[str, int], total: int) -> bool:
+        """Whether ``feature`` is one of its key words: a content word that at least half its
+        members have and that is not common in the corpus (IDF at least
+        :data:`SPECIFIC_IDF`)."""
+        return (
+            feature.startswith("w:")
+            and self.features.get(feature, 0) * 2 >= self.members
+            and idf(df.get(feature, 0), total) >= SPECIFIC_IDF
+        )
 
     def merge(self, other: _Centroid) -> None:
         """Take in another corpus claim's members."""
@@ -659,9 +662,9 @@ def shares_its_content(
     own = {f for f in feats if f.startswith("w:") and idf(df.get(f, 0), total) >= SPECIFIC_IDF}
     if len(own) <= OWN_CONTENT_WORDS:
         return True
-    # One of its key words (:meth:`_Centroid.key_words`), checked word by word: the claim
-    # has a few specific words, a corpus claim may have thousands of features.
-    if any(centroid.features.get(f, 0) * 2 >= centroid.members for f in own):
+    # Checked word by word: the claim has a few specific words, a corpus claim may have
+    # thousands of features.
+    if any(centroid.is_key_word(f, df, total) for f in own):
         return True
     return any(f.startswith(("n:", "p:")) and f in centroid.features for f in feats)
 

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from sayso.corpus import linking
-from sayso.corpus.store import flag_column, recap_column, search_terms
+from sayso.corpus.store import flag_column, search_terms
 from sayso.errors import SaysoError
 from sayso.record import STANCE_LABELS
 
@@ -77,7 +77,7 @@ def claims(con: duckdb.DuckDBPyConnection, limit: int | None = 50) -> list[Claim
     number now asserting (commitment > 0) and the number now denying or doubting (< 0).
     """
     sql = (
-        _POSITIONS.format(recap=recap_column(con, "counted_stances", "st"))
+        _POSITIONS.format(recap=flag_column(con, "counted_stances", "st", "recap"))
         + """
     SELECT k.id, k.text,
            least(coalesce(p.pro, 0), coalesce(p.con, 0)) AS contested,
@@ -132,7 +132,7 @@ _STANCE_ENTRIES = """
 
 
 def _stance_entries(con: duckdb.DuckDBPyConnection, column: str, value: Any) -> list[TimelineEntry]:
-    recap = recap_column(con, "counted_stances", "st")
+    recap = flag_column(con, "counted_stances", "st", "recap")
     rows = con.execute(_STANCE_ENTRIES.format(column=column, recap=recap), [value]).fetchall()
     return [
         TimelineEntry(

@@ -163,11 +163,6 @@ def flag_column(con: duckdb.DuckDBPyConnection, table: str, alias: str, column: 
     return f"coalesce({alias}.{column}, false)" if row and row[0] else "false"
 
 
-def recap_column(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:
-    """The SQL for a stance's ``recap`` flag in ``table``."""
-    return flag_column(con, table, alias, "recap")
-
-
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables in the store's main schema."""
     rows = con.execute(
