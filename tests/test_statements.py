@@ -314,3 +314,35 @@ def test_she_is_the_person_named_before_even_when_ner_missed_her(nlp: Language) 
         "She said that 11 civilians had been killed last Tuesday.",
     )
     assert [s.speaker_name for s in found] == ["Lidia Marsh"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Foreign Minister Ilse Varga repeated that the pipeline had been sabotaged.",
+            "that the pipeline had been sabotaged",
+        ),
+        ("The envoy reiterated that no troops would cross the river.", "that no troops would cross the river"),
+    ],
+)
+def test_a_light_verb_with_a_that_clause_is_a_cue(
+    nlp: Language, sentence: str, content: str
+) -> None:
+    """"repeated the warning" names a speech act; "repeated that ..." reports what was said."""
+    st = only(nlp, sentence)
+    assert st.content.text == content
+
+
+def test_which_x_denies_is_a_reaction_to_what_was_just_said(nlp: Language) -> None:
+    """", which the rebels deny" is not part of the governor's words: the rebels deny them."""
+    found = statements(nlp, "The governor said the rebels had shelled the port, which the rebels deny.")
+    assert [(s.speaker_name, s.content.text) for s in found] == [
+        ("governor", "the rebels had shelled the port"),
+        ("rebels", "which"),
+    ]
+
+
+def test_a_relative_clause_without_a_cue_stays_in_the_content(nlp: Language) -> None:
+    st = only(nlp, "The minister said the drones came from a plant near Tesk, which Corvia built.")
+    assert st.speaker_name == "minister"

@@ -59,13 +59,29 @@ def find_attributions(
         governed: set[int] = set()  # tokens under an accepted cue (its nested cues are part)
         for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words):
             if any(s <= cue_tok.idx < e for s, e in taken):
-                continue  # nested: the outer attribution covers this one
+                outer = _outer_of_sentential_relative(doc, cue_tok, found)
+                if outer is None:
+                    continue  # nested: the outer attribution covers this one
+                # "X said that A, which Y denies": Y's denial is of A, not part of what X said.
+                comma = doc[cue_tok.left_edge.i - 1]
+                trimmed = _char_range(doc, [t for t in doc[: comma.i] if t.idx >= outer.content[0]])
+                if trimmed is None:
+                    continue
+                taken[taken.index(outer.content)] = trimmed
+                for att in found:
+                    if att.content == outer.content:
+                        att.content = trimmed
             if cue_tok.i in governed and not _has_own_subject(cue_tok):
                 continue  # "said, citing intelligence, that ...": part of the outer one
             precision = cue_precision.get(cue_tok.lemma_.lower())
+            att = None
             if cue_tok.lemma_.lower() in words.speech_noun_verbs:
                 att = _speech_noun(doc, cue_tok, quotes, words)
-            else:
+            # "repeated the claim" carries a speech noun; "repeated that ..." is a cue as any.
+            if att is None and (
+                cue_tok.lemma_.lower() not in words.speech_noun_verbs
+                or any(c.dep_ == "ccomp" for c in cue_tok.children)
+            ):
                 att = _attribution_for(doc, cue_tok, quotes, precision, words)
             if att is None:
                 continue
@@ -75,6 +91,26 @@ def find_attributions(
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
     _extend_continued_quotes(doc, found, quotes)
     return found
+
+
+def _outer_of_sentential_relative(
+    doc: Doc, cue_tok: Token, found: list[RawAttribution]
+) -> RawAttribution | None:
+    """The attribution whose content ends in ", which <speaker> <cue>" ("..., which Velmora
+    denies"), when ``cue_tok`` is that cue: its relative pronoun is its object, so the clause
+    says what the speaker does with the whole proposition before it."""
+    if cue_tok.dep_ != "relcl" or cue_tok.left_edge.i == 0:
+        return None
+    pronoun = cue_tok.left_edge
+    if pronoun.lower_ != "which" or pronoun.head.i != cue_tok.i or pronoun.dep_ != "dobj":
+        return None
+    if doc[pronoun.i - 1].text != "," or not any(c.dep_ == "nsubj" for c in cue_tok.children):
+        return None
+    end = cue_tok.right_edge.idx + len(cue_tok.right_edge)
+    for att in found:
+        if att.content[0] < pronoun.idx and att.content[1] == end:
+            return att
+    return None
 
 
 def _extend_continued_quotes(doc: Doc, found: list[RawAttribution], quotes: QuoteIndex) -> None:
