@@ -1,7 +1,10 @@
 """Build ``sayso/data/cue_lexicon.tsv``: how often each verb lemma is an attribution cue.
 
 Counts, over PolNeAR's training split, how many occurrences of each verb lemma head a gold
-cue, and how many occurrences there are in all. Only these counts are written (no text).
+cue, and how many occurrences there are in all; and the same for the occurrences that govern
+a finite clause ("found that ...", "believes the talks failed"), where verbs of finding and
+believing report someone's claim far more often than they do elsewhere. Only these counts are
+written (no text).
 
     python scripts/build_cue_lexicon.py ../shared/data/polnear/train sayso/data/cue_lexicon.tsv
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import spacy
 
+from sayso.attribution.extract import governs_clause
 from sayso.evaluate.brat import read_gold
 
 CUE_POS = ("VERB", "AUX")
@@ -30,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     docs = read_gold(args.train_dir)
     cue_counts: collections.Counter[str] = collections.Counter()
     totals: collections.Counter[str] = collections.Counter()
+    clause_cues: collections.Counter[str] = collections.Counter()
+    clause_totals: collections.Counter[str] = collections.Counter()
     for gold, doc in zip(docs, nlp.pipe((g.text for g in docs), batch_size=32), strict=True):
         cue_heads: set[int] = set()
         for att in gold.attributions:
@@ -45,19 +51,24 @@ def main(argv: list[str] | None = None) -> None:
             if tok.pos_ in CUE_POS:
                 lemma = tok.lemma_.lower()
                 totals[lemma] += 1
-                if tok.i in cue_heads:
-                    cue_counts[lemma] += 1
+                cue_counts[lemma] += tok.i in cue_heads
+                if governs_clause(tok):
+                    clause_totals[lemma] += 1
+                    clause_cues[lemma] += tok.i in cue_heads
     rows = [
-        (lemma, n, totals[lemma], n / totals[lemma])
+        (lemma, n, totals[lemma], n / totals[lemma], clause_cues[lemma], clause_totals[lemma])
         for lemma, n in cue_counts.items()
         if n >= MIN_CUE_COUNT
     ]
     rows.sort(key=lambda r: (-r[1], r[0]))
     with args.out.open("w", encoding="utf-8") as out:
         out.write("# Verb lemmas as attribution cues, counted on PolNeAR train (counts only).\n")
-        out.write("lemma\tcue_count\ttotal\tprecision\n")
-        for lemma, n, total, p in rows:
-            out.write(f"{lemma}\t{n}\t{total}\t{p:.3f}\n")
+        out.write(
+            "lemma\tcue_count\ttotal\tprecision\tclause_cue_count\tclause_total\tclause_precision\n"
+        )
+        for lemma, n, total, p, cn, ct in rows:
+            cp = cn / ct if ct else 0.0
+            out.write(f"{lemma}\t{n}\t{total}\t{p:.3f}\t{cn}\t{ct}\t{cp:.3f}\n")
     print(f"wrote {len(rows)} lemmas to {args.out}")
 
 

@@ -346,3 +346,28 @@ def test_which_x_denies_is_a_reaction_to_what_was_just_said(nlp: Language) -> No
 def test_a_relative_clause_without_a_cue_stays_in_the_content(nlp: Language) -> None:
     st = only(nlp, "The minister said the drones came from a plant near Tesk, which Corvia built.")
     assert st.speaker_name == "minister"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "content"),
+    [
+        (
+            "The border commission's inquiry found that the lorries had crossed at night.",
+            "border commission's inquiry",
+            "that the lorries had crossed at night",
+        ),
+        ("Reporters in Tesk learned that the convoy had turned back.", "Reporters in Tesk",
+         "that the convoy had turned back"),
+    ],
+)
+def test_a_finding_told_in_a_that_clause_is_a_statement(
+    nlp: Language, sentence: str, speaker: str, content: str
+) -> None:
+    """Verbs that report a claim mostly when they govern a clause (counted on PolNeAR train:
+    "find", "learn", "read") are cues there, and only there."""
+    st = only(nlp, sentence)
+    assert (st.speaker_name, st.content.text) == (speaker, content)
+
+
+def test_a_finding_verb_without_a_clause_is_no_cue(nlp: Language) -> None:
+    assert statements(nlp, "The engineers found a way across the river.") == []

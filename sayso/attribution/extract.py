@@ -51,13 +51,15 @@ def find_attributions(
     quotes: QuoteIndex,
     cue_precision: dict[str, float],
     words: AttributionWords,
+    clause_cue_lemmas: frozenset[str] = frozenset(),
 ) -> list[RawAttribution]:
-    """All attributions in ``doc``, in document order."""
+    """All attributions in ``doc``, in document order. ``clause_cue_lemmas`` are cues only
+    where they govern a finite clause (:func:`governs_clause`)."""
     found: list[RawAttribution] = []
     for sent in doc.sents:
         taken: list[tuple[int, int]] = []  # content ranges already claimed in this sentence
         governed: set[int] = set()  # tokens under an accepted cue (its nested cues are part)
-        for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words):
+        for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words, clause_cue_lemmas):
             if any(s <= cue_tok.idx < e for s, e in taken):
                 outer = _outer_of_sentential_relative(doc, cue_tok, found)
                 if outer is None:
@@ -186,19 +188,42 @@ def _governed_tokens(cue: Token, words: AttributionWords) -> set[int]:
 
 
 def _cue_candidates(
-    sent: Span, cue_lemmas: frozenset[str], quotes: QuoteIndex, words: AttributionWords
+    sent: Span,
+    cue_lemmas: frozenset[str],
+    quotes: QuoteIndex,
+    words: AttributionWords,
+    clause_cue_lemmas: frozenset[str] = frozenset(),
 ) -> list[Token]:
     cands = [
         t
         for t in sent
         if t.pos_ in CUE_POS
         and t.dep_ not in ADJECTIVAL_DEPS  # "so-called", "the announced cuts"
-        and (t.lemma_.lower() in cue_lemmas or _speech_noun_of(t, words) is not None)
+        and (
+            t.lemma_.lower() in cue_lemmas
+            or (t.lemma_.lower() in clause_cue_lemmas and governs_clause(t))
+            or _speech_noun_of(t, words) is not None
+        )
         and quotes.containing(t.idx, t.idx + len(t)) is None
     ]
     # Outer clauses first, so "X said that Y claimed Z" yields X's attribution.
     cands.sort(key=lambda t: (_depth(t), t.i))
     return cands
+
+
+def governs_clause(verb: Token) -> bool:
+    """Whether ``verb`` takes a finite clause as its complement: "found that the drones ...",
+    "believes the talks failed" (a clausal complement with a "that"/"whether" or a subject of
+    its own)."""
+    return any(
+        c.dep_ == "ccomp"
+        and any(
+            g.dep_ in ("nsubj", "nsubjpass", "expl")
+            or (g.dep_ == "mark" and g.lower_ in ("that", "whether", "if"))
+            for g in c.children
+        )
+        for c in verb.children
+    )
 
 
 def _depth(tok: Token) -> int:

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 
 @dataclass(frozen=True)
 class CueLexicon:
-    """Verb lemmas with the share of their occurrences that were cues in PolNeAR train."""
+    """Verb lemmas with the share of their occurrences that were cues in PolNeAR train, over
+    all their occurrences and over those governing a finite clause ("found that ...")."""
 
     precision: dict[str, float]
     counts: dict[str, int]
+    clause_precision: dict[str, float] = field(default_factory=dict)
+    clause_totals: dict[str, int] = field(default_factory=dict)
 
     def cue_lemmas(self, min_precision: float, min_count: int) -> frozenset[str]:
+        """Lemmas that are cues wherever they stand."""
         return frozenset(
             lemma
             for lemma, p in self.precision.items()
             if p >= min_precision and self.counts[lemma] >= min_count
+        )
+
+    def clause_cue_lemmas(self, min_precision: float, min_total: int) -> frozenset[str]:
+        """Lemmas that are cues when they govern a finite clause ("the inquiry found that
+        ..."), seen so at least ``min_total`` times."""
+        return frozenset(
+            lemma
+            for lemma, p in self.clause_precision.items()
+            if p >= min_precision and self.clause_totals.get(lemma, 0) >= min_total
         )
 
 
@@ -53,10 +66,15 @@ def load_cue_lexicon() -> CueLexicon:
     lines = [ln for ln in _data_text("cue_lexicon.tsv").splitlines() if not ln.startswith("#")]
     precision: dict[str, float] = {}
     counts: dict[str, int] = {}
+    clause_precision: dict[str, float] = {}
+    clause_totals: dict[str, int] = {}
     for row in csv.DictReader(lines, delimiter="\t"):
         precision[row["lemma"]] = float(row["precision"])
         counts[row["lemma"]] = int(row["cue_count"])
-    return CueLexicon(precision, counts)
+        if row.get("clause_total"):
+            clause_precision[row["lemma"]] = float(row["clause_precision"])
+            clause_totals[row["lemma"]] = int(row["clause_total"])
+    return CueLexicon(precision, counts, clause_precision, clause_totals)
 
 
 @lru_cache(maxsize=1)

@@ -34,15 +34,29 @@ from sayso.doc_types import Attribution, DateValue, EntityCluster, register_exte
 #: train; 0.3 maximised overlap F1 there (see docs/accuracy.md).
 DEFAULT_MIN_CUE_PRECISION = 0.3
 DEFAULT_MIN_CUE_COUNT = 2
+#: A verb is a cue where it governs a finite clause when that many of its occurrences in
+#: PolNeAR train did so and at least this share of them were cues ("found that", "the
+#: statement read", "learned that").
+DEFAULT_MIN_CLAUSE_CUE_PRECISION = 0.5
+MIN_CLAUSE_CUE_TOTAL = 10
 
 
 class StatementsComponent:
     """Find attributions (speaker, cue, content) and name their speakers."""
 
-    def __init__(self, min_cue_precision: float, min_cue_count: int) -> None:
+    def __init__(
+        self,
+        min_cue_precision: float,
+        min_cue_count: int,
+        min_clause_cue_precision: float = DEFAULT_MIN_CLAUSE_CUE_PRECISION,
+    ) -> None:
         register_extensions()
         self.lexicon = load_cue_lexicon()
         self.cue_lemmas = self.lexicon.cue_lemmas(min_cue_precision, min_cue_count)
+        self.clause_cue_lemmas = (
+            self.lexicon.clause_cue_lemmas(min_clause_cue_precision, MIN_CLAUSE_CUE_TOTAL)
+            - self.cue_lemmas
+        )
         self.words = load_attribution_words()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -67,7 +81,7 @@ class StatementsComponent:
             self._dates_by_sentence.setdefault(d.span.sent.start, []).append(d)
         statements: list[Attribution] = []
         for raw in find_attributions(
-            doc, self.cue_lemmas, quotes, self.lexicon.precision, self.words
+            doc, self.cue_lemmas, quotes, self.lexicon.precision, self.words, self.clause_cue_lemmas
         ):
             content = doc.char_span(*raw.content, alignment_mode="expand")
             if content is None:
@@ -241,12 +255,17 @@ def _statement_date(
     default_config={
         "min_cue_precision": DEFAULT_MIN_CUE_PRECISION,
         "min_cue_count": DEFAULT_MIN_CUE_COUNT,
+        "min_clause_cue_precision": DEFAULT_MIN_CLAUSE_CUE_PRECISION,
     },
     requires=["token.dep", "token.lemma", "doc.ents"],
     assigns=["doc._.sayso_statements"],
 )
 def make_statements(
-    nlp: Language, name: str, min_cue_precision: float, min_cue_count: int
+    nlp: Language,
+    name: str,
+    min_cue_precision: float,
+    min_cue_count: int,
+    min_clause_cue_precision: float,
 ) -> StatementsComponent:
     """Create the ``sayso_statements`` component."""
-    return StatementsComponent(min_cue_precision, min_cue_count)
+    return StatementsComponent(min_cue_precision, min_cue_count, min_clause_cue_precision)
