@@ -155,6 +155,9 @@ def test_expand_paths_walks_directories_in_order(tmp_path: Path) -> None:
 
 
 N_KILLED = 40
+#: Articles for the signal tests: enough that the ingest cannot finish between its third
+#: stored article and the signal on a busy machine (the test ends it early anyway).
+N_SIGNALLED = 400
 
 
 def test_killed_ingest_leaves_a_consistent_store_and_resumes(tmp_path: Path) -> None:
@@ -249,7 +252,7 @@ def _start_worker_ingest(tmp_path: Path) -> tuple[subprocess.Popen[str], list[in
     """A ``sayso ingest --workers 1`` that has stored a few articles, and its children."""
     docs = tmp_path / "in"
     docs.mkdir()
-    for i in range(N_KILLED):
+    for i in range(N_SIGNALLED):
         (docs / f"article_{i:03d}.txt").write_text(generated_article(i))
     command = [sys.executable, "-m", "sayso.corpus.cli", "ingest", str(docs)]
     command += ["--db", str(tmp_path / "c.duckdb"), "--quiet", "--verbose", "--workers", "1"]
