@@ -323,20 +323,25 @@ def test_she_is_the_person_named_before_even_when_ner_missed_her(nlp: Language) 
             "Foreign Minister Ilse Varga repeated that the pipeline had been sabotaged.",
             "that the pipeline had been sabotaged",
         ),
-        ("The envoy reiterated that no troops would cross the river.", "that no troops would cross the river"),
+        (
+            "The envoy reiterated that no troops would cross the river.",
+            "that no troops would cross the river",
+        ),
     ],
 )
 def test_a_light_verb_with_a_that_clause_is_a_cue(
     nlp: Language, sentence: str, content: str
 ) -> None:
-    """"repeated the warning" names a speech act; "repeated that ..." reports what was said."""
+    """ "repeated the warning" names a speech act; "repeated that ..." reports what was said."""
     st = only(nlp, sentence)
     assert st.content.text == content
 
 
 def test_which_x_denies_is_a_reaction_to_what_was_just_said(nlp: Language) -> None:
-    """", which the rebels deny" is not part of the governor's words: the rebels deny them."""
-    found = statements(nlp, "The governor said the rebels had shelled the port, which the rebels deny.")
+    """ ", which the rebels deny" is not part of the governor's words: the rebels deny them."""
+    found = statements(
+        nlp, "The governor said the rebels had shelled the port, which the rebels deny."
+    )
     assert [(s.speaker_name, s.content.text) for s in found] == [
         ("governor", "the rebels had shelled the port"),
         ("rebels", "which"),
@@ -356,8 +361,11 @@ def test_a_relative_clause_without_a_cue_stays_in_the_content(nlp: Language) -> 
             "border commission's inquiry",
             "that the lorries had crossed at night",
         ),
-        ("Reporters in Tesk learned that the convoy had turned back.", "Reporters in Tesk",
-         "that the convoy had turned back"),
+        (
+            "Reporters in Tesk learned that the convoy had turned back.",
+            "Reporters in Tesk",
+            "that the convoy had turned back",
+        ),
     ],
 )
 def test_a_finding_told_in_a_that_clause_is_a_statement(
@@ -371,3 +379,36 @@ def test_a_finding_told_in_a_that_clause_is_a_statement(
 
 def test_a_finding_verb_without_a_clause_is_no_cue(nlp: Language) -> None:
     assert statements(nlp, "The engineers found a way across the river.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "content"),
+    [
+        (
+            "Harbour Wire could not independently verify the casualty figures.",
+            "Harbour Wire",
+            "the casualty figures",
+        ),
+        (
+            "The Tesk Courier has not been able to establish whether the letter is genuine.",
+            "Tesk Courier",
+            "whether the letter is genuine",
+        ),
+        (
+            "The monitors have no way of verifying what happened at the dam.",
+            "monitors",
+            "what happened at the dam",
+        ),
+    ],
+)
+def test_who_cannot_check_a_claim_holds_a_stance_on_it(
+    nlp: Language, sentence: str, speaker: str, content: str
+) -> None:
+    """An outlet or agency saying it cannot check a claim ("could not independently verify")
+    is a statement: it cannot confirm the claim."""
+    st = only(nlp, sentence)
+    assert (st.speaker_name, st.content.text, st.stance) == (speaker, content, "cannot_confirm")
+
+
+def test_checking_that_succeeds_or_is_planned_is_no_statement(nlp: Language) -> None:
+    assert statements(nlp, "Engineers will verify the readings next week.") == []

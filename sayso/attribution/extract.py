@@ -70,13 +70,13 @@ def find_attributions(
                 if trimmed is None:
                     continue
                 taken[taken.index(outer.content)] = trimmed
-                for att in found:
-                    if att.content == outer.content:
-                        att.content = trimmed
+                for earlier in found:
+                    if earlier.content == outer.content:
+                        earlier.content = trimmed
             if cue_tok.i in governed and not _has_own_subject(cue_tok):
                 continue  # "said, citing intelligence, that ...": part of the outer one
             precision = cue_precision.get(cue_tok.lemma_.lower())
-            att = None
+            att: list[RawAttribution] | None = None
             if cue_tok.lemma_.lower() in words.speech_noun_verbs:
                 att = _speech_noun(doc, cue_tok, quotes, words)
             # "repeated the claim" carries a speech noun; "repeated that ..." is a cue as any.
@@ -202,6 +202,7 @@ def _cue_candidates(
         and (
             t.lemma_.lower() in cue_lemmas
             or (t.lemma_.lower() in clause_cue_lemmas and governs_clause(t))
+            or (t.lemma_.lower() in words.verification_verbs and cannot_be_done(t))
             or _speech_noun_of(t, words) is not None
         )
         and quotes.containing(t.idx, t.idx + len(t)) is None
@@ -209,6 +210,28 @@ def _cue_candidates(
     # Outer clauses first, so "X said that Y claimed Z" yields X's attribution.
     cands.sort(key=lambda t: (_depth(t), t.i))
     return cands
+
+
+_INABILITY = frozenset({"unable", "impossible"})
+#: Dependencies from a verb of checking up to what says it cannot be done ("able to verify",
+#: "no way of verifying").
+_INABILITY_PATH = frozenset({"xcomp", "pcomp", "pobj", "acomp", "prep", "dobj"})
+
+
+def cannot_be_done(verb: Token) -> bool:
+    """Whether ``verb`` is negated or said to be impossible: "could not verify", "has not been
+    able to establish", "is unable to confirm", "has no way of verifying" (up to three heads
+    up, without leaving the clause)."""
+    tok = verb
+    for _ in range(4):
+        if tok.lemma_.lower() in _INABILITY or any(
+            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children
+        ):
+            return True
+        if tok.dep_ not in _INABILITY_PATH or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def governs_clause(verb: Token) -> bool:
@@ -361,6 +384,17 @@ def _subject_of(tok: Token, words: AttributionWords) -> Token | None:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
+    # "The Gazette has not been able to establish", "has no way of verifying": the subject of
+    # the verb the inability hangs on.
+    if tok.lemma_.lower() in words.verification_verbs:
+        head = tok
+        for _ in range(4):
+            if head.dep_ not in _INABILITY_PATH or head.head.i == head.i:
+                break
+            head = head.head
+            subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                return subject
     if tok.dep_ in INHERIT_SUBJECT_DEPS and tok.head is not tok:
         return _subject_of(tok.head, words)
     # "X issued a statement saying ...": the participle speaks for the statement's issuer.

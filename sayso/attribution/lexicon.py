@@ -47,6 +47,7 @@ class AttributionWords:
     institution_nouns: frozenset[str]  # "ministry": a group speaker, not a person's role
     speech_nouns: frozenset[str]  # "statement": "a similar statement was made by X"
     speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
+    verification_verbs: frozenset[str]  # "verify": a cue where it cannot be done
     raising_verbs: frozenset[str]  # "it seems": the author's own hedge, nobody speaks
     female_words: frozenset[str]  # "spokeswoman", "Mrs": evidence of gender in the text
     male_words: frozenset[str]
@@ -90,6 +91,7 @@ def load_attribution_words() -> AttributionWords:
         institution_nouns=frozenset(data["institution_nouns"]),
         speech_nouns=frozenset(data["speech_nouns"]),
         speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
+        verification_verbs=frozenset(data.get("verification_verbs", ())),
         raising_verbs=frozenset(data["raising_verbs"]),
         female_words=frozenset(data["gender_words"]["female"]),
         male_words=frozenset(data["gender_words"]["male"]),
