@@ -301,4 +301,5 @@ def test_ctrl_c_stops_the_ingest_and_its_worker_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert "Traceback" not in rest
     assert rest.splitlines()[-1] == "sayso: interrupted"
+    assert "run the same command again to go on" in rest
     assert _wait_gone(children) == []

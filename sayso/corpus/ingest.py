@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -324,6 +324,7 @@ def ingest_paths(
             print(message, file=err, flush=True)
 
     start = time.perf_counter()
+    ctrl_c = _CtrlC()
     in_flight: dict[str, int] = {}  # ids and URLs queued for the writer, not yet reported
 
     def hold(keys: list[str]) -> None:
@@ -348,6 +349,7 @@ def ingest_paths(
     def collect(task_id: Any, writer: _Writer, *, wait: bool = False) -> None:
         """Report what the writer has committed (every outcome when ``wait``)."""
         while True:
+            ctrl_c.check()
             try:
                 outcome = writer.outbox.get(timeout=0.05) if wait else writer.outbox.get_nowait()
             except queue.Empty:
@@ -403,7 +405,7 @@ def ingest_paths(
 
         def receive_one() -> None:
             item, keys = sent.popleft()
-            pending, message = worker.receive()
+            pending, message = worker.receive(ctrl_c.check)
             release(keys)
             if pending is None:
                 skipped(item.label, message or "not analysed")
@@ -444,14 +446,16 @@ def ingest_paths(
     restore = _apply_settings(con, INGEST_SETTINGS)
     writer.start()
     try:
-        with bar:
+        with bar, ctrl_c:
             if worker is not None:
                 in_worker(task, worker)
             else:
                 in_process(task, nlp or load_pipeline())
             writer.finish()
             collect(task, writer, wait=True)
+            ctrl_c.check()
     except KeyboardInterrupt:
+        ctrl_c.requested = False  # handled: the report of what was stored must not raise again
         if worker is not None:
             worker.stop()
         writer.abandon()
@@ -585,14 +589,18 @@ class _AnalysisWorker:
             raise self._died() from None
         self.outstanding += 1
 
-    def receive(self) -> tuple[Pending | None, str | None]:
+    def receive(
+        self, check: Callable[[], None] | None = None
+    ) -> tuple[Pending | None, str | None]:
         """The next result in sending order: the analysis, or None and why it failed.
 
         Raises :class:`SaysoError` when the worker died or gave nothing for
-        :data:`WORKER_TIMEOUT` seconds.
+        :data:`WORKER_TIMEOUT` seconds; ``check`` is called while waiting (Ctrl-C).
         """
         deadline = time.monotonic() + WORKER_TIMEOUT
         while not self.rx.poll(0.2):
+            if check is not None:
+                check()
             if self.process.poll() is not None and not self.rx.poll(0.5):
                 raise self._died()
             if time.monotonic() > deadline:
@@ -632,6 +640,39 @@ class _AnalysisWorker:
                 self.process.kill()
                 self.process.wait()
         self.rx.close()
+
+
+class _CtrlC:
+    """Ctrl-C during an ingest, acted on between steps instead of inside a store query.
+
+    Python raises ``KeyboardInterrupt`` wherever the main thread is; inside a DuckDB query
+    the client turns it into ``RuntimeError: Query interrupted`` or, at the end of a
+    query, drops it, and the ingest went on. Here the signal only sets a flag, and
+    :meth:`check`, called between articles and while waiting, raises ``KeyboardInterrupt``
+    from plain Python code. Installed only in the main thread (where signals go)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed."""
+        if self.requested:
+            raise KeyboardInterrupt
 
 
 def serve() -> None:
