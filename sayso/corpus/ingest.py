@@ -589,9 +589,7 @@ class _AnalysisWorker:
             raise self._died() from None
         self.outstanding += 1
 
-    def receive(
-        self, check: Callable[[], None] | None = None
-    ) -> tuple[Pending | None, str | None]:
+    def receive(self, check: Callable[[], None] | None = None) -> tuple[Pending | None, str | None]:
         """The next result in sending order: the analysis, or None and why it failed.
 
         Raises :class:`SaysoError` when the worker died or gave nothing for
