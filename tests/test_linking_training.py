@@ -133,6 +133,19 @@ def test_training_replays_the_gold_decisions_and_learns_to_link_them(
     assert min(positives) > max(negatives)
 
 
+def test_rolling_in_with_a_model_meets_its_own_mistakes(tmp_path: Path, nlp: Language) -> None:
+    """Linked by a model that never links, every claim starts a corpus claim of its own; a
+    later report of the depot then meets each earlier depot claim, each labelled 1, and the
+    talks claim, labelled 0 (what the model must learn from its own fragments)."""
+    story = read_story(_tiny_story(tmp_path / "tiny"), nlp)
+    never = link_model.LinkModel(("lexical",), (0.0,), -50.0, threshold=0.4)
+    _, gold_labels, _ = pair_examples(story)
+    rows, labels, weights = pair_examples(story, policy=never)
+    assert len(rows) == len(labels) == len(weights)
+    assert sum(labels) > sum(gold_labels)
+    assert 0 in labels
+
+
 def test_writing_a_model_keeps_the_other_methods_model(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     lexical = link_model.LinkModel(("lexical",), (4.0,), -2.0, threshold=0.4)
