@@ -13,10 +13,11 @@ The linker is then replayed with the gold decisions (*teacher forcing*): article
 claim by claim, every candidate corpus claim the linker would compare (:func:`~sayso.corpus.
 linking.candidates_of`) gives one example, the pair's :func:`~sayso.corpus.link_model.
 pair_features`, labelled 1 when the candidate is the claim's gold claim; then the claim joins
-its gold claim. Only claims with a gold key ask: a claim without one is background the gold
-leaves out, or a statement about a story claim nobody annotated, and counting its comparisons
-as "not the same claim" taught the model to link too little (leave-one-story-out mean F1 0.54
-against 0.60). A logistic regression (scikit-learn) over those examples is the model.
+its gold claim. The comparisons of claims without a gold key (background the gold leaves out,
+or statements about a story claim nobody annotated) count with weight
+:data:`BACKGROUND_WEIGHT`. A logistic regression (scikit-learn) over those examples is a first
+model; it then links the stories itself (:data:`ROLL_IN_ROUNDS`), and the comparisons it meets
+there, after its own mistakes, are added before the final fit (:func:`pair_examples`).
 ``--cross-validate`` first leaves each story out in turn, trains on the others and scores the
 left-out story with ``sayso evaluate linking`` (the honest figure for a story the model did
 not see); the model written is then trained on all the stories.
