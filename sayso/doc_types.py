@@ -29,6 +29,11 @@ from spacy.tokens import Doc, Span
 from sayso.record import GenreKind, QuoteType, SegmentKind, SegmentLevel, StanceLabel
 
 
+#: The holder name of the article's own voice: its author stances, and statements whose
+#: speaker is "we" or "I" outside quotation marks. The corpus counts it per outlet.
+AUTHOR = "author"
+
+
 @dataclass
 class EntityCluster:
     """One real-world entity and all its mentions in the document."""

@@ -412,3 +412,22 @@ def test_who_cannot_check_a_claim_holds_a_stance_on_it(
 
 def test_checking_that_succeeds_or_is_planned_is_no_statement(nlp: Language) -> None:
     assert statements(nlp, "Engineers will verify the readings next week.") == []
+
+
+def test_we_outside_quotation_marks_is_the_author_not_the_last_speaker(nlp: Language) -> None:
+    found = statements(
+        nlp,
+        "The energy ministry said the dam at Harl had been hit by two drones. "
+        "We cannot verify the ministry's account.",
+    )
+    assert [(s.speaker_name, s.stance) for s in found] == [
+        ("energy ministry", "asserts"),
+        ("author", "cannot_confirm"),
+    ]
+
+
+def test_we_inside_a_quotation_is_the_quoted_speakers(nlp: Language) -> None:
+    found = statements(
+        nlp, '"We cannot verify these figures," said Anna Brel, a spokeswoman for the mission.'
+    )
+    assert [s.speaker_name for s in found] == ["Anna Brel"]

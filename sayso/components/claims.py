@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sayso.components.entities import EntityIndex
-from sayso.doc_types import Attribution, ClaimGroup, StanceEvidence, register_extensions
+from sayso.doc_types import AUTHOR, Attribution, ClaimGroup, StanceEvidence, register_extensions
 from sayso.record import StanceLabel
 from sayso.stance.classify import classify_stance
 from sayso.stance.lexicon import load_lexicon
@@ -191,7 +191,7 @@ class ClaimsComponent:
             stance = result.label if result.label in ("asserts", "hedges") else "asserts"
             stances.append(
                 StanceEvidence(
-                    holder="author",
+                    holder=AUTHOR,
                     holder_entity=None,
                     stance=stance,
                     commitment=result.commitment if stance == result.label else 3,

@@ -28,7 +28,13 @@ from sayso.attribution.speakers import (
 )
 from sayso.components.dates import date_for_span
 from sayso.components.entities import EntityIndex
-from sayso.doc_types import Attribution, DateValue, EntityCluster, register_extensions
+from sayso.doc_types import (
+    AUTHOR,
+    Attribution,
+    DateValue,
+    EntityCluster,
+    register_extensions,
+)
 
 #: Verb lemmas are cues when at least this share of their occurrences were cues in PolNeAR
 #: train; 0.3 maximised overlap F1 there (see docs/accuracy.md).
@@ -86,9 +92,16 @@ class StatementsComponent:
             content = doc.char_span(*raw.content, alignment_mode="expand")
             if content is None:
                 continue
-            statements.append(self._statement(doc, raw, content, resolver, entities))
+            statements.append(self._statement(doc, raw, content, resolver, entities, quotes))
         doc._.sayso_statements = statements
         return doc
+
+    def _is_the_author(self, source: Span, quotes: QuoteIndex) -> bool:
+        """A first-person speaker ("we", "I") outside quotation marks."""
+        return (
+            source.text.lower() in self.words.first_person
+            and quotes.containing(source.start_char, source.end_char) is None
+        )
 
     def _statement(
         self,
@@ -97,9 +110,14 @@ class StatementsComponent:
         content: Span,
         resolver: PronounResolver,
         entities: EntityIndex | None,
+        quotes: QuoteIndex,
     ) -> Attribution:
         info: SpeakerInfo | None = None
-        if raw.source is not None:
+        if raw.source is not None and self._is_the_author(raw.source, quotes):
+            # "We cannot verify the ministry's account": outside quotation marks, "we" and
+            # "I" are the article's author (its outlet), never the last speaker named.
+            info = SpeakerInfo(name=AUTHOR, role=None, kind="unknown", name_span=raw.source)
+        elif raw.source is not None:
             if resolver.is_pronoun(raw.source):
                 info = resolver.resolve(raw.source)
             else:
