@@ -28,7 +28,6 @@ from spacy.tokens import Doc, Span
 
 from sayso.record import GenreKind, QuoteType, SegmentKind, SegmentLevel, StanceLabel
 
-
 #: The holder name of the article's own voice: its author stances, and statements whose
 #: speaker is "we" or "I" outside quotation marks. The corpus counts it per outlet.
 AUTHOR = "author"
