@@ -431,3 +431,27 @@ def test_we_inside_a_quotation_is_the_quoted_speakers(nlp: Language) -> None:
         nlp, '"We cannot verify these figures," said Anna Brel, a spokeswoman for the mission.'
     )
     assert [s.speaker_name for s in found] == ["Anna Brel"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "cue"),
+    [
+        (
+            'General Ivo Rask put it plainly on Monday: "Our gunners hit nothing."',
+            "Ivo Rask",
+            "put",
+        ),
+        ('The minister was blunt: "No convoy crossed the river."', "minister", "was"),
+    ],
+)
+def test_a_quotation_after_a_colon_is_the_clause_subjects(
+    nlp: Language, sentence: str, speaker: str, cue: str
+) -> None:
+    st = only(nlp, sentence)
+    assert speaker in st.speaker_name
+    assert (st.cue.text, st.quote_type) == (cue, "direct")
+    assert st.content.text.startswith('"')
+
+
+def test_a_quotation_after_a_colon_needs_someone_to_say_it(nlp: Language) -> None:
+    assert statements(nlp, 'The reason is simple: "no fuel, no flights".') == []

@@ -90,9 +90,73 @@ def find_attributions(
             found.extend(att)
             taken.append(att[0].content)
             governed |= _governed_tokens(cue_tok, words)
+    found.extend(_colon_quotes(doc, quotes, found, words))
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
     _extend_continued_quotes(doc, found, quotes)
     return found
+
+
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _colon_quotes(
+    doc: Doc, quotes: QuoteIndex, found: list[RawAttribution], words: AttributionWords
+) -> list[RawAttribution]:
+    """'Colonel Basko put it plainly: "The plane was shot down."', 'The minister was blunt:
+    "..."': a clause whose subject can speak (a name, a role, an institution, a person
+    pronoun) ends in a colon and a quotation opens after it. The clause's verb is the cue,
+    its subject the speaker, the quotation the content."""
+    text = doc.text
+    claimed = [a.content for a in found]
+    out: list[RawAttribution] = []
+    for start, end in quotes.regions:
+        colon = start - 1
+        while colon >= 0 and text[colon] in " \t":
+            colon -= 1
+        if colon < 0 or text[colon] != ":" or "\n" in text[colon:start]:
+            continue
+        if any(s <= start < e or start <= s < end for s, e in claimed):
+            continue
+        mark = doc.char_span(colon, colon + 1, alignment_mode="expand")
+        if mark is None:
+            continue
+        # The clause before the colon: its root is the token whose head lies outside it (the
+        # parser may hang it on the quotation's verb).
+        first = mark[0].sent.start
+        clause = range(first, mark[0].i)
+        roots = [t for t in doc[first : mark[0].i] if t.head.i == t.i or t.head.i not in clause]
+        verb = next((t for t in roots if t.pos_ in CUE_POS), None)
+        if verb is None:
+            continue
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is None or not _can_speak(subject, words):
+            continue
+        source = doc[subject.left_edge.i : subject.right_edge.i + 1]
+        content = _char_range(doc, list(doc.char_span(start, end, alignment_mode="expand") or []))
+        if content is None:
+            continue
+        out.append(
+            RawAttribution(
+                cue=_cue_span(verb),
+                source=source,
+                content=content,
+                quote_type="direct",
+                score=0.5,
+            )
+        )
+    return out
+
+
+def _can_speak(subject: Token, words: AttributionWords) -> bool:
+    """A name (whatever NER made of it), a role or institution noun, or a pronoun of a
+    person or group ("Colonel Basko", "the ministry", "she")."""
+    lower = subject.lower_
+    if lower in words.person_pronouns or lower in words.group_pronouns:
+        return True
+    if subject.ent_type_ in _SPEAKER_ENTS or subject.pos_ == "PROPN":
+        return True
+    lemma = subject.lemma_.lower()
+    return lemma in words.role_nouns or lemma in words.institution_nouns
 
 
 def _outer_of_sentential_relative(

@@ -718,7 +718,9 @@ def link_claims(
     if not features:
         return {}
     all_features = sorted({f for feats in features.values() for f in feats})
-    total, df = _read_df(con, all_features)
+    # One round trip for the three numbers (each DuckDB query costs about a millisecond).
+    total, max_id, last_statement = _read_counts(con)
+    df = _read_df(con, all_features)
     article_words = [f for f in all_features if f.startswith("w:")]
     # Statements can only match on words specific before this article (IDF only falls as the
     # article's claims are counted), so only those select the stored statements to read.
@@ -728,8 +730,6 @@ def link_claims(
     # Every claim's statement feature looks at the candidates' statements: read them once.
     _read_statements(con, specific, centroids, df, merged_into)
     model = link_model.active_model()
-    row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
-    max_id = int(row[0]) if row else 0
     stored = set(centroids)
     # Corpus claims the article starts get provisional ids -1, -2, ... until the end, when
     # merges are known and the store's ids (max(id) + 1, ... in claim order) can be given.
@@ -795,7 +795,7 @@ def link_claims(
     for item in assigned:
         item.cid = final.get(item.cid, item.cid)
     _apply_merges(con, merges)
-    _write(con, centroids, stored, assigned, df, [gone for gone, _ in merges])
+    _write(con, centroids, stored, assigned, df, [gone for gone, _ in merges], last_statement)
     return links
 
 
@@ -855,13 +855,24 @@ def resolve_claim_id(con: duckdb.DuckDBPyConnection, claim_id: int) -> int:
     return int(row[0]) if row else claim_id
 
 
-def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> tuple[int, dict[str, int]]:
-    row = con.execute("SELECT coalesce(sum(members), 0) FROM link_centroids").fetchone()
-    total = int(row[0]) if row else 0
+def _read_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Claims counted in the document frequencies, the highest corpus claim id, the highest
+    stored statement number."""
+    row = con.execute(
+        """
+        SELECT (SELECT coalesce(sum(members), 0) FROM link_centroids),
+               (SELECT coalesce(max(id), 0) FROM corpus_claims),
+               (SELECT coalesce(max(statement), 0) FROM link_statements)
+        """
+    ).fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> dict[str, int]:
     rows = con.execute(
         "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [feats]
     ).fetchall()
-    return total, {str(f): int(n) for f, n in rows}
+    return {str(f): int(n) for f, n in rows}
 
 
 def _read_candidates(
@@ -952,6 +963,7 @@ def _write(
     assigned: Sequence[_Assigned],
     df: Mapping[str, int],
     merged: Sequence[int] = (),
+    last_statement: int = 0,
 ) -> None:
     """Write the touched centroids back (replace their rows), drop those merged into
     others, and write the new document frequencies (``df``, which already counts the
@@ -991,8 +1003,7 @@ def _write(
         ],
         '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER", "weight": "DOUBLE"}',
     )
-    row = con.execute("SELECT coalesce(max(statement), 0) FROM link_statements").fetchone()
-    number = int(row[0]) if row else 0
+    number = last_statement  # the highest statement number stored before this article
     statement_rows: list[dict[str, Any]] = []
     for item in assigned:
         for part in claim_parts(item.feats):
