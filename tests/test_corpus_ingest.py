@@ -303,3 +303,33 @@ def test_ctrl_c_stops_the_ingest_and_its_worker_cleanly(tmp_path: Path) -> None:
     assert rest.splitlines()[-1] == "sayso: interrupted"
     assert "run the same command again to go on" in rest
     assert _wait_gone(children) == []
+
+
+def test_ctrl_c_is_acted_on_between_steps_and_a_second_one_at_once() -> None:
+    from sayso.corpus.ingest import _CtrlC
+
+    before = signal.getsignal(signal.SIGINT)
+    with _CtrlC() as ctrl_c:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs in the main thread between bytecodes
+        assert ctrl_c.requested
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c.check()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_ignored_by_the_caller_stays_ignored() -> None:
+    from sayso.corpus.ingest import _CtrlC
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _CtrlC() as ctrl_c:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            assert not ctrl_c.requested
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

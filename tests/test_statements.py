@@ -455,3 +455,26 @@ def test_a_quotation_after_a_colon_is_the_clause_subjects(
 
 def test_a_quotation_after_a_colon_needs_someone_to_say_it(nlp: Language) -> None:
     assert statements(nlp, 'The reason is simple: "no fuel, no flights".') == []
+
+
+def test_a_negation_above_a_verb_of_checking_needs_a_word_of_ability(nlp: Language) -> None:
+    (st,) = statements(nlp, "The ministry did not hesitate to confirm the deaths.")
+    assert st.stance == "asserts"
+
+
+def test_establishing_a_thing_that_is_not_a_claim_is_no_statement(nlp: Language) -> None:
+    assert statements(nlp, "The court could not establish jurisdiction over the case.") == []
+
+
+def test_a_colon_after_a_clause_that_says_nothing_is_no_statement(nlp: Language) -> None:
+    assert statements(nlp, 'He wore a T-shirt with a slogan: "Make peace, not war."') == []
+
+
+def test_we_inside_what_someone_else_says_is_not_the_author(nlp: Language) -> None:
+    found = statements(nlp, "We warned months ago that the dam would fail, the engineer said.")
+    assert "author" not in [s.speaker_name for s in found]
+
+
+def test_a_speaker_called_the_author_is_not_the_articles_author(nlp: Language) -> None:
+    st = only(nlp, "The author said the novel was based on her childhood.")
+    assert st.speaker_name != "author"

@@ -90,7 +90,9 @@ def find_attributions(
             found.extend(att)
             taken.append(att[0].content)
             governed |= _governed_tokens(cue_tok, words)
-    found.extend(_colon_quotes(doc, quotes, found, words))
+    found.extend(_colon_quotes(doc, quotes, found, words, cue_lemmas))
+    # "The agency could not verify the claims, the minister said": the minister's words.
+    found = [a for a in found if not _nested_check(a, found, words)]
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
     _extend_continued_quotes(doc, found, quotes)
     return found
@@ -100,7 +102,11 @@ _SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _colon_quotes(
-    doc: Doc, quotes: QuoteIndex, found: list[RawAttribution], words: AttributionWords
+    doc: Doc,
+    quotes: QuoteIndex,
+    found: list[RawAttribution],
+    words: AttributionWords,
+    cue_lemmas: frozenset[str],
 ) -> list[RawAttribution]:
     """'Colonel Basko put it plainly: "The plane was shot down."', 'The minister was blunt:
     "..."': a clause whose subject can speak (a name, a role, an institution, a person
@@ -111,9 +117,9 @@ def _colon_quotes(
     out: list[RawAttribution] = []
     for start, end in quotes.regions:
         colon = start - 1
-        while colon >= 0 and text[colon] in " \t":
+        while colon >= 0 and text[colon] in " \t\u00a0":
             colon -= 1
-        if colon < 0 or text[colon] != ":" or "\n" in text[colon:start]:
+        if colon < 0 or text[colon] != ":":
             continue
         if any(s <= start < e or start <= s < end for s, e in claimed):
             continue
@@ -126,7 +132,7 @@ def _colon_quotes(
         clause = range(first, mark[0].i)
         roots = [t for t in doc[first : mark[0].i] if t.head.i == t.i or t.head.i not in clause]
         verb = next((t for t in roots if t.pos_ in CUE_POS), None)
-        if verb is None:
+        if verb is None or not _frames_words(verb, cue_lemmas):
             continue
         subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
         if subject is None or not _can_speak(subject, words):
@@ -145,6 +151,28 @@ def _colon_quotes(
             )
         )
     return out
+
+
+def _frames_words(verb: Token, cue_lemmas: frozenset[str]) -> bool:
+    """Whether the clause before a colon introduces someone's words: a verb of saying ("she
+    added one line:"), "put it", or a copula with an adjective ("was blunt:"); not "wore a
+    T-shirt with a slogan:"."""
+    lemma = verb.lemma_.lower()
+    if lemma in cue_lemmas:
+        return True
+    if lemma == "put":
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children)
+    return lemma == "be" and any(c.dep_ == "acomp" for c in verb.children)
+
+
+def _nested_check(
+    att: RawAttribution, found: list[RawAttribution], words: AttributionWords
+) -> bool:
+    """A verb of checking inside another attribution's content: part of those words."""
+    if att.cue.root.lemma_.lower() not in words.verification_verbs:
+        return False
+    at = att.cue.start_char
+    return any(o is not att and o.content[0] <= at < o.content[1] for o in found)
 
 
 def _can_speak(subject: Token, words: AttributionWords) -> bool:
@@ -266,7 +294,7 @@ def _cue_candidates(
         and (
             t.lemma_.lower() in cue_lemmas
             or (t.lemma_.lower() in clause_cue_lemmas and governs_clause(t))
-            or (t.lemma_.lower() in words.verification_verbs and cannot_be_done(t))
+            or (t.lemma_.lower() in words.verification_verbs and _cannot_check(t))
             or _speech_noun_of(t, words) is not None
         )
         and quotes.containing(t.idx, t.idx + len(t)) is None
@@ -277,6 +305,8 @@ def _cue_candidates(
 
 
 _INABILITY = frozenset({"unable", "impossible"})
+#: Words of ability a negation makes an inability of ("not able to", "no way of").
+_ABILITY = frozenset({"able", "way", "possible", "position"})
 #: Dependencies from a verb of checking up to what says it cannot be done ("able to verify",
 #: "no way of verifying").
 _INABILITY_PATH = frozenset({"xcomp", "pcomp", "pobj", "acomp", "prep", "dobj"})
@@ -284,18 +314,43 @@ _INABILITY_PATH = frozenset({"xcomp", "pcomp", "pobj", "acomp", "prep", "dobj"})
 
 def cannot_be_done(verb: Token) -> bool:
     """Whether ``verb`` is negated or said to be impossible: "could not verify", "has not been
-    able to establish", "is unable to confirm", "has no way of verifying" (up to three heads
-    up, without leaving the clause)."""
+    able to establish", "is unable to confirm", "has no way of verifying". A negation higher
+    up counts only through a word of ability ("able", "way"): "did not hesitate to confirm"
+    confirms. Up to three heads up, without leaving the clause."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
     tok = verb
     for _ in range(4):
-        if tok.lemma_.lower() in _INABILITY or any(
-            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children
-        ):
-            return True
         if tok.dep_ not in _INABILITY_PATH or tok.head.i == tok.i:
             return False
         tok = tok.head
+        lemma = tok.lemma_.lower()
+        if lemma in _INABILITY:
+            return True
+        if lemma in _ABILITY and (
+            _negated_or_none(tok) or (tok.dep_ == "acomp" and _negated_or_none(tok.head))
+        ):
+            return True
     return False
+
+
+#: Verbs of checking that check a claim only when their object is a clause ("could not
+#: establish whether ..."; not "could not establish jurisdiction").
+_CLAUSE_ONLY_CHECKS = frozenset({"establish", "determine"})
+
+
+def _cannot_check(verb: Token) -> bool:
+    """A verb of checking that cannot be done, with a claim as its object."""
+    if verb.lemma_.lower() in _CLAUSE_ONLY_CHECKS and not any(
+        c.dep_ == "ccomp" for c in verb.children
+    ):
+        return False
+    return cannot_be_done(verb)
+
+
+def _negated_or_none(tok: Token) -> bool:
+    """ "not able", "no way": a negation or the determiner "no" on ``tok``."""
+    return any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children)
 
 
 def governs_clause(verb: Token) -> bool:

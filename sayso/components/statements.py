@@ -86,21 +86,32 @@ class StatementsComponent:
         for d in doc._.sayso_dates or []:
             self._dates_by_sentence.setdefault(d.span.sent.start, []).append(d)
         statements: list[Attribution] = []
-        for raw in find_attributions(
+        raws = find_attributions(
             doc, self.cue_lemmas, quotes, self.lexicon.precision, self.words, self.clause_cue_lemmas
-        ):
+        )
+        # Stretches that are someone's words: "we" there is theirs, not the author's.
+        reported = [r.content for r in raws]
+        for raw in raws:
             content = doc.char_span(*raw.content, alignment_mode="expand")
             if content is None:
                 continue
-            statements.append(self._statement(doc, raw, content, resolver, entities, quotes))
+            author = raw.source is not None and self._is_the_author(
+                raw.source, quotes, [c for c in reported if c != raw.content]
+            )
+            statements.append(self._statement(doc, raw, content, resolver, entities, author))
         doc._.sayso_statements = statements
         return doc
 
-    def _is_the_author(self, source: Span, quotes: QuoteIndex) -> bool:
-        """A first-person speaker ("we", "I") outside quotation marks."""
+    def _is_the_author(
+        self, source: Span, quotes: QuoteIndex, reported: list[tuple[int, int]]
+    ) -> bool:
+        """A first-person speaker ("we", "I") outside quotation marks and outside what
+        someone else is reported to say ("We warned them, the engineer said")."""
+        start, end = source.start_char, source.end_char
         return (
             source.text.lower() in self.words.first_person
-            and quotes.containing(source.start_char, source.end_char) is None
+            and quotes.containing(start, end) is None
+            and not any(s <= start and end <= e for s, e in reported)
         )
 
     def _statement(
@@ -110,10 +121,10 @@ class StatementsComponent:
         content: Span,
         resolver: PronounResolver,
         entities: EntityIndex | None,
-        quotes: QuoteIndex,
+        author: bool = False,
     ) -> Attribution:
         info: SpeakerInfo | None = None
-        if raw.source is not None and self._is_the_author(raw.source, quotes):
+        if raw.source is not None and author:
             # "We cannot verify the ministry's account": outside quotation marks, "we" and
             # "I" are the article's author (its outlet), never the last speaker named.
             info = SpeakerInfo(name=AUTHOR, role=None, kind="unknown", name_span=raw.source)
@@ -123,6 +134,9 @@ class StatementsComponent:
             else:
                 raw.source = rejoin_split_name(raw.source)
                 info = describe_source(raw.source, self.words)
+                if info.name.lower() == AUTHOR:
+                    # "The author said the novel ...": a person, not the article's own voice.
+                    info.name = raw.source.text
                 resolver.remember(raw.source, info)
         att = Attribution(
             cue=raw.cue,

@@ -645,9 +645,11 @@ class _CtrlC:
 
     Python raises ``KeyboardInterrupt`` wherever the main thread is; inside a DuckDB query
     the client turns it into ``RuntimeError: Query interrupted`` or, at the end of a
-    query, drops it, and the ingest went on. Here the signal only sets a flag, and
+    query, drops it, and the ingest went on. Here the first Ctrl-C only sets a flag, and
     :meth:`check`, called between articles and while waiting, raises ``KeyboardInterrupt``
-    from plain Python code. Installed only in the main thread (where signals go)."""
+    from plain Python code; a second one raises at once, wherever the ingest is stuck.
+    Installed only in the main thread (where signals go), and not where SIGINT is ignored
+    (``nohup``, a background job)."""
 
     def __init__(self) -> None:
         self.requested = False
@@ -656,15 +658,22 @@ class _CtrlC:
 
     def __enter__(self) -> _CtrlC:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-            self._installed = True
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not signal.SIG_IGN:
+                # None: a handler set outside Python; the default is the closest stand-in.
+                self._previous = signal.SIG_DFL if previous is None else previous
+                signal.signal(signal.SIGINT, self._handle)
+                self._installed = True
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
 
     def _handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt  # the second Ctrl-C: stop now
         self.requested = True
 
     def check(self) -> None:

@@ -962,8 +962,8 @@ def _write(
     stored: set[int],
     assigned: Sequence[_Assigned],
     df: Mapping[str, int],
-    merged: Sequence[int] = (),
-    last_statement: int = 0,
+    merged: Sequence[int],
+    last_statement: int,
 ) -> None:
     """Write the touched centroids back (replace their rows), drop those merged into
     others, and write the new document frequencies (``df``, which already counts the

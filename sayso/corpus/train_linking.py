@@ -117,7 +117,8 @@ def pair_examples(
     candidate corpus claim), labelled 1 when the candidate holds the claim's gold claim.
 
     Without ``policy`` the story is replayed with the gold decisions (each claim joins its
-    gold claim). With one, the claims are linked by that model as the linker links them, and
+    gold claim). With one, the claims are linked by that model (its best candidate past the
+    content gate, from its threshold on; without the linker's merges of corpus claims), and
     the comparisons are those it meets on its own: a corpus claim an article's first claim
     started by mistake, followed by the article's next claims, and so on. A model trained
     only on gold replays never sees its own mistakes as context (*exposure bias*); adding
