@@ -10,7 +10,7 @@ widened to whole quotations that run over several sentences.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -294,7 +294,7 @@ def _cue_candidates(
         and (
             t.lemma_.lower() in cue_lemmas
             or (t.lemma_.lower() in clause_cue_lemmas and governs_clause(t))
-            or (t.lemma_.lower() in words.verification_verbs and _cannot_check(t))
+            or cannot_check(t, words.verification_verbs)
             or _speech_noun_of(t, words) is not None
         )
         and quotes.containing(t.idx, t.idx + len(t)) is None
@@ -312,18 +312,25 @@ _ABILITY = frozenset({"able", "way", "possible", "position"})
 _INABILITY_PATH = frozenset({"xcomp", "pcomp", "pobj", "acomp", "prep", "dobj"})
 
 
-def cannot_be_done(verb: Token) -> bool:
-    """Whether ``verb`` is negated or said to be impossible: "could not verify", "has not been
-    able to establish", "is unable to confirm", "has no way of verifying". A negation higher
-    up counts only through a word of ability ("able", "way"): "did not hesitate to confirm"
-    confirms. Up to three heads up, without leaving the clause."""
-    if any(c.dep_ == "neg" for c in verb.children):
-        return True
+def _heads_towards_inability(verb: Token) -> Iterator[Token]:
+    """The heads above a verb of checking along the words that may say it cannot be done
+    ("able to verify", "no way of verifying"): at most four, without leaving the clause."""
     tok = verb
     for _ in range(4):
         if tok.dep_ not in _INABILITY_PATH or tok.head.i == tok.i:
-            return False
+            return
         tok = tok.head
+        yield tok
+
+
+def _cannot_be_done(verb: Token) -> bool:
+    """Whether ``verb`` is negated or said to be impossible: "could not verify", "has not been
+    able to establish", "is unable to confirm", "has no way of verifying". A negation higher
+    up counts only through a word of ability ("able", "way"): "did not hesitate to confirm"
+    confirms."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    for tok in _heads_towards_inability(verb):
         lemma = tok.lemma_.lower()
         if lemma in _INABILITY:
             return True
@@ -339,13 +346,15 @@ def cannot_be_done(verb: Token) -> bool:
 _CLAUSE_ONLY_CHECKS = frozenset({"establish", "determine"})
 
 
-def _cannot_check(verb: Token) -> bool:
-    """A verb of checking that cannot be done, with a claim as its object."""
-    if verb.lemma_.lower() in _CLAUSE_ONLY_CHECKS and not any(
-        c.dep_ == "ccomp" for c in verb.children
-    ):
+def cannot_check(verb: Token, verification_verbs: frozenset[str]) -> bool:
+    """Whether ``verb`` is a verb of checking (``verification_verbs``) that cannot be done,
+    with a claim as its object: the cue of a cannot-confirm statement."""
+    lemma = verb.lemma_.lower()
+    if lemma not in verification_verbs:
         return False
-    return cannot_be_done(verb)
+    if lemma in _CLAUSE_ONLY_CHECKS and not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    return _cannot_be_done(verb)
 
 
 def _negated_or_none(tok: Token) -> bool:
@@ -506,11 +515,7 @@ def _subject_of(tok: Token, words: AttributionWords) -> Token | None:
     # "The Gazette has not been able to establish", "has no way of verifying": the subject of
     # the verb the inability hangs on.
     if tok.lemma_.lower() in words.verification_verbs:
-        head = tok
-        for _ in range(4):
-            if head.dep_ not in _INABILITY_PATH or head.head.i == head.i:
-                break
-            head = head.head
+        for head in _heads_towards_inability(tok):
             subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
             if subject is not None:
                 return subject

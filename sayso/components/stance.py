@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from sayso.attribution.extract import cannot_be_done
+from sayso.attribution.extract import cannot_check
 from sayso.attribution.lexicon import load_attribution_words
 from sayso.doc_types import Attribution, register_extensions
 from sayso.stance.classify import classify_stance, refers_back
@@ -83,10 +83,6 @@ class StanceComponent:
         self.name = name
         self.verification_verbs = load_attribution_words().verification_verbs
 
-    def _cannot_check(self, cue: Span) -> bool:
-        """A verb of checking a claim, negated or impossible ("could not verify")."""
-        return cue.root.lemma_.lower() in self.verification_verbs and cannot_be_done(cue.root)
-
     def __call__(self, doc: Doc) -> Doc:
         statements: list[Attribution] = list(doc._.sayso_statements or [])
         order = sorted(range(len(statements)), key=lambda i: statements[i].cue.start_char)
@@ -99,7 +95,9 @@ class StanceComponent:
             )
             att.stance, att.commitment = res.label, res.commitment
             att.stance_evidence = res.evidence
-            if res.label in ("asserts", "hedges") and self._cannot_check(att.cue):
+            if res.label in ("asserts", "hedges") and cannot_check(
+                att.cue.root, self.verification_verbs
+            ):
                 # "has no way of verifying what happened": however it is worded, one who
                 # cannot check a claim neither asserts nor denies it.
                 att.stance, att.commitment = "cannot_confirm", 0

@@ -627,8 +627,7 @@ def best_candidate(
     """``(probability, corpus claim)`` of the candidate the model ranks first (on a tie, the
     older), if the probability reaches the model's threshold."""
     context = link_model.ArticleContext(list(article_clusters))
-    best: tuple[float, int] | None = None
-    for cid, values in link_model.candidate_features(
+    scored = link_model.candidate_features(
         feats,
         vector,
         candidates_of(feats, centroids, article_clusters),
@@ -636,7 +635,24 @@ def best_candidate(
         df,
         total,
         context,
-    ):
+    )
+    return choose_candidate(model, feats, scored, centroids, df, total)
+
+
+def choose_candidate(
+    model: link_model.LinkModel,
+    feats: Mapping[str, float],
+    scored: Sequence[tuple[int, Mapping[str, float]]],
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+) -> tuple[float, int] | None:
+    """Of a claim's candidates with their pair features (in age order), the one the model
+    ranks first past the content gate (:func:`shares_its_content`; on a tie, the older), if
+    its probability reaches the model's threshold: the linker's decision, and the training
+    roll-in's."""
+    best: tuple[float, int] | None = None
+    for cid, values in scored:
         if not shares_its_content(feats, centroids[cid], df, total):
             continue
         # Rounded: the same claims stored in one batch or one by one get the same score.

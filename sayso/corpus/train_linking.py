@@ -117,8 +117,8 @@ def pair_examples(
     candidate corpus claim), labelled 1 when the candidate holds the claim's gold claim.
 
     Without ``policy`` the story is replayed with the gold decisions (each claim joins its
-    gold claim). With one, the claims are linked by that model (its best candidate past the
-    content gate, from its threshold on; without the linker's merges of corpus claims), and
+    gold claim). With one, the claims are linked by that model as the linker decides
+    (:func:`~sayso.corpus.linking.choose_candidate`; without its merges of corpus claims), and
     the comparisons are those it meets on its own: a corpus claim an article's first claim
     started by mistake, followed by the article's next claims, and so on. A model trained
     only on gold replays never sees its own mistakes as context (*exposure bias*); adding
@@ -141,23 +141,16 @@ def pair_examples(
             key = article.labels.get(claim)
             vector = getattr(feats, "vector", None)
             cands = linking.candidates_of(feats, centroids, context.clusters)
-            chosen: tuple[float, int] | None = None
-            for cid, values in candidate_features(
-                feats, vector, cands, centroids, df, total, context
-            ):
+            scored = candidate_features(feats, vector, cands, centroids, df, total, context)
+            for cid, values in scored:
                 held = keys_of[cid].most_common(1)[0][0] if keys_of[cid] else None
                 rows.append([values[n] for n in names])
                 labels.append(int(key is not None and held == key))
                 weights.append(1.0 if key is not None else BACKGROUND_WEIGHT)
-                if policy is not None and linking.shares_its_content(
-                    feats, centroids[cid], df, total
-                ):
-                    p = policy.probability([values[n] for n in policy.names])
-                    if p >= policy.threshold and (chosen is None or p > chosen[0]):
-                        chosen = (p, cid)
             if policy is None:
                 target = cluster_of.get(key) if key is not None else None
             else:
+                chosen = linking.choose_candidate(policy, feats, scored, centroids, df, total)
                 target = chosen[1] if chosen is not None else None
             if target is None:
                 target = len(centroids) + 1
