@@ -42,10 +42,11 @@ of the evidence embeddings (:func:`linking_method` says which runs).
 **Incremental.** The claims of an article are linked in their order, each against the stored
 corpus claims *and* the corpus claims the article's earlier claims started or joined (two
 claims of one article may be one corpus claim when the article analysis split them). The
-centroids live in the linker's own tables (:data:`TABLES`), updated in the article's
-transaction, so linking never re-reads a corpus claim's members, and only the candidates
-(corpus claims and statements sharing a content word with the article) are read: the cost of
-a new article grows with them, not with the corpus. Being incremental, the grouping can
+centroids live in the linker's own tables (:data:`TABLES`), so linking never re-reads a
+corpus claim's members, and only the candidates (corpus claims and statements sharing a
+content word with the article) are read: the cost of a new article grows with them, not with
+the corpus. What the articles of one transaction change is held in a :class:`LinkBatch` and
+written when it commits, a few statements per batch instead of several per article. Being incremental, the grouping can
 depend on the ingest order.
 
 **Merges.** A corpus claim started from one noisy claim may later turn out to be another
@@ -715,7 +716,9 @@ def statement_score(
 
 
 def link_claims(
-    con: duckdb.DuckDBPyConnection, features: Mapping[str, Features]
+    con: duckdb.DuckDBPyConnection,
+    features: Mapping[str, Features],
+    batch: LinkBatch | None = None,
 ) -> dict[str, tuple[int, float]]:
     """For each claim of a new article, the corpus claim it joins (id, score), if any.
 
@@ -729,24 +732,26 @@ def link_claims(
     older id survives, :func:`resolve_claim_id`). A claim that joins none is left out
     of the result, and the store gives it a new corpus claim with the next free id
     (``max(id) + 1``, in the article's claim order), the id this function counted on for
-    later claims of the same article. The linker's tables are updated for every claim.
+    later claims of the same article. The linker's tables are updated for every claim: at
+    once, or, given the ``batch`` of a transaction's articles, when it is flushed
+    (:class:`LinkBatch`).
     """
     if not features:
         return {}
+    own_batch = batch is None
+    batch = batch if batch is not None else LinkBatch(con)
     all_features = sorted({f for feats in features.values() for f in feats})
-    # One round trip for the three numbers (each DuckDB query costs about a millisecond).
-    total, max_id, last_statement = _read_counts(con)
-    df = _read_df(con, all_features)
+    total, max_id = batch.total(), batch.max_id()
+    df = batch.df_of(all_features)
     article_words = [f for f in all_features if f.startswith("w:")]
     # Statements can only match on words specific before this article (IDF only falls as the
     # article's claims are counted), so only those select the stored statements to read.
     specific = [f for f in article_words if idf(df.get(f, 0), total) >= SPECIFIC_IDF]
-    centroids = _read_candidates(con, article_words, df)
+    centroids = batch.candidates(article_words)
     merged_into: dict[int, int] = {}
     # Every claim's statement feature looks at the candidates' statements: read them once.
-    _read_statements(con, specific, centroids, df, merged_into)
+    batch.read_statements(specific, centroids)
     model = link_model.active_model()
-    stored = set(centroids)
     # Corpus claims the article starts get provisional ids -1, -2, ... until the end, when
     # merges are known and the store's ids (max(id) + 1, ... in claim order) can be given.
     provisional = 0
@@ -811,7 +816,9 @@ def link_claims(
     for item in assigned:
         item.cid = final.get(item.cid, item.cid)
     _apply_merges(con, merges)
-    _write(con, centroids, stored, assigned, df, [gone for gone, _ in merges], last_statement)
+    batch.linked(centroids, assigned, merges, max_id + len(final))
+    if own_batch:
+        batch.flush()
     return links
 
 
@@ -871,179 +878,259 @@ def resolve_claim_id(con: duckdb.DuckDBPyConnection, claim_id: int) -> int:
     return int(row[0]) if row else claim_id
 
 
-def _read_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
-    """Claims counted in the document frequencies, the highest corpus claim id, the highest
-    stored statement number."""
-    row = con.execute(
-        """
-        SELECT (SELECT coalesce(sum(members), 0) FROM link_centroids),
-               (SELECT coalesce(max(id), 0) FROM corpus_claims),
-               (SELECT coalesce(max(statement), 0) FROM link_statements)
-        """
-    ).fetchone()
-    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+class LinkBatch:
+    """The linker's tables as one transaction's articles leave them.
 
+    Linking an article reads its candidates from the linker's tables and changes them; each
+    write costs a DuckDB statement (about a millisecond), more than the linking itself. So
+    what the articles of one transaction change stays here, in memory, and :meth:`flush`
+    writes it in a few statements before the transaction commits: the store is never seen
+    half written, and a killed process loses the whole transaction, as before. Within the
+    batch every read goes through this object, which knows which corpus claims, document
+    frequencies and statements it holds newer than the tables; every article is linked
+    exactly as if each had been written at once.
 
-def _read_df(con: duckdb.DuckDBPyConnection, feats: list[str]) -> dict[str, int]:
-    rows = con.execute(
-        "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [feats]
-    ).fetchall()
-    return {str(f): int(n) for f, n in rows}
-
-
-def _read_candidates(
-    con: duckdb.DuckDBPyConnection, words: list[str], df: dict[str, int]
-) -> dict[int, _Centroid]:
-    """The stored corpus claims sharing a content word, with all their features' counts
-    (and the document frequencies of those features, added to ``df``); their statements are
-    read later, when needed (:func:`_read_statements`)."""
-    if not words:
-        return {}
-    rows = con.execute(
-        """
-        WITH cand AS (
-            SELECT DISTINCT corpus_claim_id FROM link_centroid_features
-            WHERE feature IN (SELECT unnest($1))
-        )
-        SELECT c.corpus_claim_id, c.members, c.vector_members, c.vector,
-               list(f.feature), list(f.n), list(f.weight), list(coalesce(d.n, 0))
-        FROM cand
-        JOIN link_centroids c USING (corpus_claim_id)
-        JOIN link_centroid_features f USING (corpus_claim_id)
-        LEFT JOIN link_feature_df d ON d.feature = f.feature
-        GROUP BY ALL
-        """,
-        [words],
-    ).fetchall()
-    centroids: dict[int, _Centroid] = {}
-    for cid, members, vector_members, vector, names, counts, weights, dfs in rows:
-        df.update(zip(map(str, names), map(int, dfs), strict=True))
-        centroids[int(cid)] = _Centroid(
-            members=int(members),
-            features={str(f): int(n) for f, n in zip(names, counts, strict=True)},
-            weights={str(f): float(w) for f, w in zip(names, weights, strict=True)},
-            vector_members=int(vector_members),
-            vector=[float(x) for x in vector] if vector is not None else None,
-        )
-    return centroids
-
-
-def _read_statements(
-    con: duckdb.DuckDBPyConnection,
-    specific: list[str],
-    centroids: dict[int, _Centroid],
-    df: dict[str, int],
-    merged_into: Mapping[int, int],
-) -> None:
-    """Add to the candidate ``centroids`` their stored statements that share
-    :data:`STATEMENT_SHARED` of the ``specific`` words (at most :data:`STATEMENT_CANDIDATES`,
-    most shared first, so the cost per article does not grow with the size of a story).
-
-    Read only when a claim of the article needs statement matches; a statement of a corpus
-    claim merged away meanwhile goes to the one it was merged into, and document frequencies
-    the article has already counted are kept.
+    Nothing else may write the linker's tables between the first :func:`link_claims` with this
+    batch and its :meth:`flush`; the batch is meant to live for one transaction.
     """
-    if len(specific) < STATEMENT_SHARED:
-        return
-    rows = con.execute(
-        """
-        WITH hit AS (
-            SELECT statement FROM link_statements WHERE feature IN (SELECT unnest($1))
-            GROUP BY statement HAVING count(*) >= $2
-            ORDER BY count(*) DESC, statement DESC LIMIT $3
-        )
-        SELECT s.corpus_claim_id, s.statement, list(s.feature ORDER BY s.feature),
-               list(s.weight ORDER BY s.feature), list(coalesce(d.n, 0) ORDER BY s.feature)
-        FROM hit JOIN link_statements s USING (statement)
-        LEFT JOIN link_feature_df d ON d.feature = s.feature
-        GROUP BY ALL ORDER BY s.statement
-        """,
-        [specific, STATEMENT_SHARED, STATEMENT_CANDIDATES],
-    ).fetchall()
-    for stored_cid, _, names, weights, dfs in rows:
-        cid = int(stored_cid)
-        while cid in merged_into:
-            cid = merged_into[cid]
-        if cid in centroids:
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._forget()
+
+    def _forget(self) -> None:
+        #: Corpus claims read or changed in this batch, as they are now (the tables may be
+        #: older); their ``statements`` are the current article's.
+        self.centroids: dict[int, _Centroid] = {}
+        self.touched: set[int] = set()  # centroids to write
+        self.gone: set[int] = set()  # corpus claims merged away in this batch
+        #: Document frequencies known now: read, or counted by the batch's articles.
+        self.df: dict[str, int] = {}
+        self.df_touched: set[str] = set()
+        #: The batch's new statements: corpus claim (updated on merges), number, features.
+        self.statements: list[tuple[int, int, Features]] = []
+        self._counts: list[int] | None = None  # claims counted, max corpus claim id, statement
+
+    def _read_counts(self) -> list[int]:
+        if self._counts is None:
+            # One round trip for the three numbers.
+            row = self.con.execute(
+                """
+                SELECT (SELECT coalesce(sum(members), 0) FROM link_centroids),
+                       (SELECT coalesce(max(id), 0) FROM corpus_claims),
+                       (SELECT coalesce(max(statement), 0) FROM link_statements)
+                """
+            ).fetchone()
+            self._counts = [int(x) for x in row] if row else [0, 0, 0]
+        return self._counts
+
+    def total(self) -> int:
+        """Article claims counted in the document frequencies."""
+        return self._read_counts()[0]
+
+    def max_id(self) -> int:
+        """The highest corpus claim id in the store."""
+        return self._read_counts()[1]
+
+    def df_of(self, feats: list[str]) -> dict[str, int]:
+        """The document frequencies, with those of ``feats`` known: the batch's own dict,
+        which the article's counts update in place."""
+        unknown = [f for f in feats if f not in self.df]
+        if unknown:
+            rows = self.con.execute(
+                "SELECT feature, n FROM link_feature_df WHERE feature IN (SELECT unnest($1))",
+                [unknown],
+            ).fetchall()
+            found = {str(f): int(n) for f, n in rows}
+            for f in unknown:
+                self.df[f] = found.get(f, 0)
+        return self.df
+
+    def candidates(self, words: list[str]) -> dict[int, _Centroid]:
+        """The corpus claims sharing a content word with ``words``, read from the tables
+        unless the batch holds them (with the document frequencies of their features)."""
+        if not words:
+            return {}
+        held = sorted(self.centroids.keys() | self.gone)
+        rows = self.con.execute(
+            """
+            WITH cand AS (
+                SELECT DISTINCT corpus_claim_id FROM link_centroid_features
+                WHERE feature IN (SELECT unnest($1))
+                  AND corpus_claim_id NOT IN (SELECT unnest($2::INTEGER[]))
+            )
+            SELECT c.corpus_claim_id, c.members, c.vector_members, c.vector,
+                   list(f.feature), list(f.n), list(f.weight), list(coalesce(d.n, 0))
+            FROM cand
+            JOIN link_centroids c USING (corpus_claim_id)
+            JOIN link_centroid_features f USING (corpus_claim_id)
+            LEFT JOIN link_feature_df d ON d.feature = f.feature
+            GROUP BY ALL
+            """,
+            [words, held],
+        ).fetchall()
+        for cid, members, vector_members, vector, names, counts, weights, dfs in rows:
             for f, n in zip(map(str, names), map(int, dfs), strict=True):
-                df.setdefault(f, n)
-            centroids[cid].statements.append(
-                {str(f): float(w) for f, w in zip(names, weights, strict=True)}
+                self.df.setdefault(f, n)
+            self.centroids[int(cid)] = _Centroid(
+                members=int(members),
+                features={str(f): int(n) for f, n in zip(names, counts, strict=True)},
+                weights={str(f): float(w) for f, w in zip(names, weights, strict=True)},
+                vector_members=int(vector_members),
+                vector=[float(x) for x in vector] if vector is not None else None,
             )
+        wanted = set(words)
+        found: dict[int, _Centroid] = {}
+        for cid, centroid in self.centroids.items():
+            if not wanted.isdisjoint(centroid.features):
+                centroid.statements = []
+                found[cid] = centroid
+        return found
 
-
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    centroids: Mapping[int, _Centroid],
-    stored: set[int],
-    assigned: Sequence[_Assigned],
-    df: Mapping[str, int],
-    merged: Sequence[int],
-    last_statement: int,
-) -> None:
-    """Write the touched centroids back (replace their rows), drop those merged into
-    others, and write the new document frequencies (``df``, which already counts the
-    article's claims) of their features."""
-    touched = sorted({item.cid for item in assigned})
-    old = [cid for cid in touched if cid in stored] + list(merged)
-    if old:
-        con.execute(
-            "DELETE FROM link_centroid_features WHERE corpus_claim_id IN (SELECT unnest($1))",
-            [old],
-        )
-        con.execute(
-            "DELETE FROM link_centroids WHERE corpus_claim_id IN (SELECT unnest($1))", [old]
-        )
-    _insert_json(
-        con,
-        "link_centroids",
-        [
-            {
-                "corpus_claim_id": cid,
-                "members": centroids[cid].members,
-                "vector_members": centroids[cid].vector_members,
-                "vector": centroids[cid].vector,
-            }
-            for cid in touched
-        ],
-        '{"corpus_claim_id": "INTEGER", "members": "INTEGER", "vector_members": "INTEGER", '
-        '"vector": "FLOAT[]"}',
-    )
-    _insert_json(
-        con,
-        "link_centroid_features",
-        [
-            {"corpus_claim_id": cid, "feature": f, "n": n, "weight": centroids[cid].weights[f]}
-            for cid in touched
-            for f, n in sorted(centroids[cid].features.items())
-        ],
-        '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER", "weight": "DOUBLE"}',
-    )
-    number = last_statement  # the highest statement number stored before this article
-    statement_rows: list[dict[str, Any]] = []
-    for item in assigned:
-        for part in claim_parts(item.feats):
-            number += 1
-            statement_rows.extend(
-                {"corpus_claim_id": item.cid, "statement": number, "feature": f, "weight": w}
-                for f, w in sorted(part.items())
+    def read_statements(self, specific: list[str], centroids: dict[int, _Centroid]) -> None:
+        """Add to the candidate ``centroids`` the statements, stored or the batch's, that
+        share :data:`STATEMENT_SHARED` of the ``specific`` words (at most
+        :data:`STATEMENT_CANDIDATES`, most shared first, so the cost per article does not
+        grow with the size of a story); document frequencies already known are kept."""
+        if len(specific) < STATEMENT_SHARED:
+            return
+        rows = self.con.execute(
+            """
+            WITH hit AS (
+                SELECT statement, count(*) AS shared FROM link_statements
+                WHERE feature IN (SELECT unnest($1))
+                GROUP BY statement HAVING count(*) >= $2
+                ORDER BY count(*) DESC, statement DESC LIMIT $3
             )
-    _insert_json(
-        con,
-        "link_statements",
-        statement_rows,
-        '{"corpus_claim_id": "INTEGER", "statement": "INTEGER", "feature": "VARCHAR", '
-        '"weight": "DOUBLE"}',
-    )
-    counts = sorted({f for item in assigned for f in item.feats})
-    if counts:
-        con.execute("DELETE FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [counts])
+            SELECT s.corpus_claim_id, s.statement, any_value(hit.shared),
+                   list(s.feature ORDER BY s.feature), list(s.weight ORDER BY s.feature),
+                   list(coalesce(d.n, 0) ORDER BY s.feature)
+            FROM hit JOIN link_statements s USING (statement)
+            LEFT JOIN link_feature_df d ON d.feature = s.feature
+            GROUP BY ALL
+            """,
+            [specific, STATEMENT_SHARED, STATEMENT_CANDIDATES],
+        ).fetchall()
+        hits: list[tuple[int, int, int, Features]] = []
+        for stored_cid, number, shared, names, weights, dfs in rows:
+            for f, n in zip(map(str, names), map(int, dfs), strict=True):
+                self.df.setdefault(f, n)
+            feats = {str(f): float(w) for f, w in zip(names, weights, strict=True)}
+            hits.append((int(shared), int(number), int(stored_cid), feats))
+        words = set(specific)
+        for cid, number, feats in self.statements:
+            shared = len(words.intersection(feats))
+            if shared >= STATEMENT_SHARED:
+                hits.append((shared, number, cid, feats))
+        hits.sort(key=lambda hit: (-hit[0], -hit[1]))
+        for _, _, cid, feats in sorted(hits[:STATEMENT_CANDIDATES], key=lambda hit: hit[1]):
+            if cid in centroids:
+                centroids[cid].statements.append(dict(feats))
+
+    def linked(
+        self,
+        centroids: Mapping[int, _Centroid],
+        assigned: Sequence[_Assigned],
+        merges: Sequence[tuple[int, int]],
+        max_id: int,
+    ) -> None:
+        """Take in what linking an article changed: its corpus claims (with the store's
+        ids), its statements, the counts, the merges (already applied to the tables)."""
+        counts = self._read_counts()
+        counts[0] += len(assigned)
+        counts[1] = max_id
+        merged = dict(merges)
+        for gone in merged:
+            self.centroids.pop(gone, None)
+            self.gone.add(gone)
+        if merged:
+            self.statements = [
+                (_follow(merged, cid), number, feats) for cid, number, feats in self.statements
+            ]
+        for item in assigned:
+            self.centroids[item.cid] = centroids[item.cid]
+            self.touched.add(item.cid)
+            for part in claim_parts(item.feats):
+                counts[2] += 1
+                self.statements.append((item.cid, counts[2], part))
+            self.df_touched.update(item.feats)
+
+    def flush(self) -> None:
+        """Write what the batch changed to the linker's tables (in the caller's transaction),
+        and forget it."""
+        con = self.con
+        replaced = sorted(self.touched | self.gone)
+        if replaced:
+            con.execute(
+                "DELETE FROM link_centroid_features WHERE corpus_claim_id IN (SELECT unnest($1))",
+                [replaced],
+            )
+            con.execute(
+                "DELETE FROM link_centroids WHERE corpus_claim_id IN (SELECT unnest($1))",
+                [replaced],
+            )
+        live = sorted(self.touched - self.gone)
         _insert_json(
             con,
-            "link_feature_df",
-            [{"feature": f, "n": df[f]} for f in counts],
-            '{"feature": "VARCHAR", "n": "INTEGER"}',
+            "link_centroids",
+            [
+                {
+                    "corpus_claim_id": cid,
+                    "members": self.centroids[cid].members,
+                    "vector_members": self.centroids[cid].vector_members,
+                    "vector": self.centroids[cid].vector,
+                }
+                for cid in live
+            ],
+            '{"corpus_claim_id": "INTEGER", "members": "INTEGER", "vector_members": "INTEGER", '
+            '"vector": "FLOAT[]"}',
         )
+        _insert_json(
+            con,
+            "link_centroid_features",
+            [
+                {
+                    "corpus_claim_id": cid,
+                    "feature": f,
+                    "n": n,
+                    "weight": self.centroids[cid].weights[f],
+                }
+                for cid in live
+                for f, n in sorted(self.centroids[cid].features.items())
+            ],
+            '{"corpus_claim_id": "INTEGER", "feature": "VARCHAR", "n": "INTEGER", '
+            '"weight": "DOUBLE"}',
+        )
+        _insert_json(
+            con,
+            "link_statements",
+            [
+                {"corpus_claim_id": cid, "statement": number, "feature": f, "weight": w}
+                for cid, number, feats in self.statements
+                for f, w in sorted(feats.items())
+            ],
+            '{"corpus_claim_id": "INTEGER", "statement": "INTEGER", "feature": "VARCHAR", '
+            '"weight": "DOUBLE"}',
+        )
+        counted = sorted(self.df_touched)
+        if counted:
+            con.execute(
+                "DELETE FROM link_feature_df WHERE feature IN (SELECT unnest($1))", [counted]
+            )
+            _insert_json(
+                con,
+                "link_feature_df",
+                [{"feature": f, "n": self.df[f]} for f in counted],
+                '{"feature": "VARCHAR", "n": "INTEGER"}',
+            )
+        self._forget()
+
+
+def _follow(merged: Mapping[int, int], cid: int) -> int:
+    """The corpus claim ``cid`` lives on as after the ``old -> new`` merges."""
+    while cid in merged:
+        cid = merged[cid]
+    return cid
 
 
 def _insert_json(

@@ -259,10 +259,12 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
 
     Each article's claims are linked before the next article's, so later articles link to
     earlier ones exactly as if each had its own transaction: while a batch is written,
-    :func:`sayso.corpus.linking.link_claims` sees the earlier articles' ``claims``,
-    ``claim_features``, ``corpus_claims`` and ``claim_links`` (and the linker's and near-
-    duplicate detection's own tables). Their other rows (``articles``, ``entities``,
-    ``statements``, ``stances``, the search index) are written at the end of the batch, one
+    :func:`sayso.corpus.linking.link_claims` sees the earlier articles' ``corpus_claims``
+    and ``claim_links`` (written at once, since merges change them), near-duplicate
+    detection its own tables, and the linker its tables as the earlier articles left them
+    (held in a :class:`~sayso.corpus.linking.LinkBatch` and written at the end). The other
+    rows (``articles``, ``entities``, ``statements``, ``stances``, ``claims``,
+    ``claim_features``, the search index) are written at the end of the batch, one
     statement per table, which is what makes a batch cheaper than its articles one by one.
     An article whose text or URL is already stored, or earlier in ``items``, is not written.
     On any error nothing of the batch is kept.
@@ -273,6 +275,7 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
     rows: dict[str, list[list[Any]]] = {table: [] for table in _DEFERRED}
     con.begin()
     try:
+        link_batch = linking.LinkBatch(con)
         seen = _stored_keys(con, items)
         for item in items:
             record = item.record
@@ -283,10 +286,11 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
             seen.update([aid, *([f"url:{record.url}"] if record.url else [])])
             outlet = item.outlet or outlet_of(record.url, record.source)
             _article_rows(rows, aid, record, item.input_name, outlet)
-            added = _link(con, aid, record, item.features)
+            added = _link(con, link_batch, rows, aid, record, item.features)
             match = neardup.check_and_remember(con, aid, record.text)
             added.duplicate_of = match.original if match else None
             out.append(added)
+        link_batch.flush()
         for table in _DEFERRED:
             _insert_rows(con, table, rows[table])
         con.commit()
@@ -297,7 +301,16 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
 
 
 #: Tables :func:`add_articles` writes once per batch, in this order.
-_DEFERRED = ("articles", "entities", "statements", "stances", "search_docs", "search_terms")
+_DEFERRED = (
+    "articles",
+    "entities",
+    "statements",
+    "stances",
+    "claims",
+    "claim_features",
+    "search_docs",
+    "search_terms",
+)
 
 
 def _stored_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> set[str]:
@@ -415,22 +428,25 @@ def _article_rows(
 
 def _link(
     con: duckdb.DuckDBPyConnection,
+    batch: linking.LinkBatch,
+    rows: dict[str, list[list[Any]]],
     aid: str,
     rec: ArticleAnalysis,
     features: Mapping[str, Features],
 ) -> Added:
-    """Link the article's claims and write them with their features and links, now."""
+    """Link the article's claims; write their corpus claims and links now, and add their
+    rows and features to the batch's ``rows``."""
     added = Added(aid, stored=True, claims=len(rec.claims))
-    links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims})
+    links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims}, batch)
     # Read after linking: the linker may merge corpus claims, and counts on new ones taking
     # the ids after the largest one left.
     row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
     next_id = int(row[0]) + 1 if row else 1
     negated = _corpus_polarity(con, [cid for cid, _ in links.values()])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    claim_rows: list[list[Any]] = []
+    claim_rows = rows["claims"]
+    feature_rows = rows["claim_features"]
     link_rows: list[list[Any]] = []
-    feature_rows: list[list[Any]] = []
     new_rows: list[list[Any]] = []
     for c in rec.claims:
         feats = features.get(c.id, {})
@@ -447,8 +463,6 @@ def _link(
             added.linked_claims += 1
         reversed_ = c.negated != negated.get(link[0], c.negated)
         link_rows.append([aid, c.id, link[0], link[1], reversed_])
-    _insert_rows(con, "claims", claim_rows)
-    _insert_rows(con, "claim_features", feature_rows)
     _insert_rows(con, "corpus_claims", new_rows)
     _insert_rows(con, "claim_links", link_rows)
     return added
