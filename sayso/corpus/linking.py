@@ -46,8 +46,8 @@ centroids live in the linker's own tables (:data:`TABLES`), so linking never re-
 corpus claim's members, and only the candidates (corpus claims and statements sharing a
 content word with the article) are read: the cost of a new article grows with them, not with
 the corpus. What the articles of one transaction change is held in a :class:`LinkBatch` and
-written when it commits, a few statements per batch instead of several per article. Being incremental, the grouping can
-depend on the ingest order.
+written when it commits, a few statements per batch instead of several per article (merges,
+rare, are written at once). Being incremental, the grouping can depend on the ingest order.
 
 **Merges.** A corpus claim started from one noisy claim may later turn out to be another
 one's twin. After each claim, the corpus claim it joined is compared with the other
@@ -73,6 +73,7 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -732,9 +733,9 @@ def link_claims(
     older id survives, :func:`resolve_claim_id`). A claim that joins none is left out
     of the result, and the store gives it a new corpus claim with the next free id
     (``max(id) + 1``, in the article's claim order), the id this function counted on for
-    later claims of the same article. The linker's tables are updated for every claim: at
-    once, or, given the ``batch`` of a transaction's articles, when it is flushed
-    (:class:`LinkBatch`).
+    later claims of the same article. Merges are written to the tables at once; the rest
+    of what the article changes in the linker's tables is written at the end, or, given the
+    ``batch`` of a transaction's articles, when the batch is flushed (:class:`LinkBatch`).
     """
     if not features:
         return {}
@@ -748,7 +749,6 @@ def link_claims(
     # article's claims are counted), so only those select the stored statements to read.
     specific = [f for f in article_words if idf(df.get(f, 0), total) >= SPECIFIC_IDF]
     centroids = batch.candidates(article_words)
-    merged_into: dict[int, int] = {}
     # Every claim's statement feature looks at the candidates' statements: read them once.
     batch.read_statements(specific, centroids)
     model = link_model.active_model()
@@ -795,7 +795,6 @@ def link_claims(
             if gone == max_id:
                 continue  # the store numbers new claims from max(id): never free the max
             centroids[keep].merge(centroids.pop(gone))
-            merged_into[gone] = keep
             for item in assigned:
                 if item.cid == gone:
                     item.cid, item.moved = keep, True
@@ -885,9 +884,12 @@ class LinkBatch:
     write costs a DuckDB statement (about a millisecond), more than the linking itself. So
     what the articles of one transaction change stays here, in memory, and :meth:`flush`
     writes it in a few statements before the transaction commits: the store is never seen
-    half written, and a killed process loses the whole transaction, as before. Within the
-    batch every read goes through this object, which knows which corpus claims, document
-    frequencies and statements it holds newer than the tables; every article is linked
+    half written, and a killed process loses the whole transaction, as before. (Merges,
+    rare, are written to ``link_statements``, ``corpus_claim_merges`` and the store's
+    tables at once; the batch remaps the statements it holds.) Within the batch every read
+    goes through this object, which knows which corpus claims, document frequencies and
+    statements it holds newer than the tables, and holds them as the tables would give them
+    back (vectors as 32-bit floats, a statement's features sorted): every article is linked
     exactly as if each had been written at once.
 
     Nothing else may write the linker's tables between the first :func:`link_claims` with this
@@ -1052,8 +1054,12 @@ class LinkBatch:
             self.touched.add(item.cid)
             for part in claim_parts(item.feats):
                 counts[2] += 1
-                self.statements.append((item.cid, counts[2], part))
+                self.statements.append((item.cid, counts[2], dict(sorted(part.items()))))
             self.df_touched.update(item.feats)
+        for cid in {item.cid for item in assigned}:
+            vector = self.centroids[cid].vector
+            if vector is not None:  # a FLOAT[] column: read back as 32-bit floats
+                self.centroids[cid].vector = array("f", vector).tolist()
 
     def flush(self) -> None:
         """Write what the batch changed to the linker's tables (in the caller's transaction),
