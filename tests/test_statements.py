@@ -286,6 +286,17 @@ def test_a_live_blog_time_stamp_is_no_part_of_speaker_or_quotation(nlp: Language
     assert found[1].content.text == "the corridor would open"
 
 
+def test_an_explainers_label_is_not_the_speaker(nlp: Language) -> None:
+    text = (
+        "The bridge: A team of engineers found that the span had been weakened by shelling.\n\n"
+        'The port: "No ship has docked since March," a customs officer said.'
+    )
+    found = statements(nlp, text)
+    assert [s.speaker_name for s in found] == ["team of engineers", "customs officer"]
+    assert found[0].content.text == "that the span had been weakened by shelling"
+    assert found[1].content.text.startswith('"No ship has docked')
+
+
 def test_a_name_modifying_an_institution_is_not_the_speaker(nlp: Language) -> None:
     st = only(nlp, "The Ostrand defence ministry said the convoy had been hit by mistake.")
     assert st.speaker_name == "Ostrand defence ministry"

