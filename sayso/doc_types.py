@@ -93,6 +93,9 @@ class Attribution:
     commitment: int = 2
     stance_evidence: str = ""  # the words that decided the stance, shown to users
     refers_to: int | None = None  # index into doc._.sayso_statements
+    #: The statement whose words this one reacts to (", which Velmora denies"): index into
+    #: doc._.sayso_statements.
+    reacts_to: int | None = None
     score: float = 1.0
 
 

@@ -236,3 +236,15 @@ def test_it_before_a_clause_is_no_anaphor() -> None:
     missiles = next(c for c in record.claims if "missiles" in c.text)
     assert stances_of(record, missiles.id)["Anja Kowal"] == "doubts"
     assert "Officials in Ostrand" in stances_of(record, missiles.id)
+
+
+def test_which_x_denies_reacts_to_the_words_it_follows() -> None:
+    """ "..., which the rebels deny": the rebels deny what the general just said, even when
+    he said it as what would happen and another claim is the one under discussion."""
+    record = sayso.analyze(
+        "The mayor said a shell had hit the school in Arvel. Teachers said a shell had hit "
+        "the school in Arvel on Monday. The general said the rebels would soon cut the "
+        "water pipeline to Arvel, which the rebels deny."
+    )
+    pipeline = next(c for c in record.claims if "pipeline" in c.text)
+    assert stances_of(record, pipeline.id) == {"general": "asserts", "rebels": "denies"}

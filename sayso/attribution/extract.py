@@ -43,6 +43,8 @@ class RawAttribution:
     content: tuple[int, int]  # character offsets
     quote_type: QuoteType
     score: float
+    #: The attribution whose words this one reacts to (", which Velmora denies").
+    reacts_to: RawAttribution | None = None
 
 
 def find_attributions(
@@ -60,6 +62,7 @@ def find_attributions(
         taken: list[tuple[int, int]] = []  # content ranges already claimed in this sentence
         governed: set[int] = set()  # tokens under an accepted cue (its nested cues are part)
         for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words, clause_cue_lemmas):
+            outer = None
             if any(s <= cue_tok.idx < e for s, e in taken):
                 outer = _outer_of_sentential_relative(doc, cue_tok, found)
                 if outer is None:
@@ -87,6 +90,8 @@ def find_attributions(
                 att = _attribution_for(doc, cue_tok, quotes, precision, words)
             if att is None:
                 continue
+            for reaction in att if outer is not None else ():
+                reaction.reacts_to = outer
             found.extend(att)
             taken.append(att[0].content)
             governed |= _governed_tokens(cue_tok, words)

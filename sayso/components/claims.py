@@ -82,6 +82,9 @@ class ClaimsComponent:
             restates = False  # it states the proposition itself, in its own words
             if st.refers_to is not None and st.refers_to in claim_of:
                 target = claim_of[st.refers_to]
+            elif st.reacts_to is not None and st.reacts_to in claim_of:
+                # "..., which Velmora denies": what Velmora denies is what was just said.
+                target = claim_of[st.reacts_to]
             elif claims.items and (
                 _is_anaphoric(st.content, words)
                 or (st.stance in REACTIVE_STANCES | {"denies"} and _names_a_claim(st.content))

@@ -91,6 +91,7 @@ class StatementsComponent:
         )
         # Stretches that are someone's words: "we" there is theirs, not the author's.
         reported = [r.content for r in raws]
+        index_of: dict[int, int] = {}  # id(raw) -> its statement's index
         for raw in raws:
             content = doc.char_span(*raw.content, alignment_mode="expand")
             if content is None:
@@ -98,7 +99,11 @@ class StatementsComponent:
             author = raw.source is not None and self._is_the_author(
                 raw.source, quotes, [c for c in reported if c != raw.content]
             )
+            index_of[id(raw)] = len(statements)
             statements.append(self._statement(doc, raw, content, resolver, entities, author))
+        for raw in raws:
+            if raw.reacts_to is not None and id(raw) in index_of:
+                statements[index_of[id(raw)]].reacts_to = index_of.get(id(raw.reacts_to))
         doc._.sayso_statements = statements
         return doc
 
