@@ -248,3 +248,20 @@ def test_which_x_denies_reacts_to_the_words_it_follows() -> None:
     )
     pipeline = next(c for c in record.claims if "pipeline" in c.text)
     assert stances_of(record, pipeline.id) == {"general": "asserts", "rebels": "denies"}
+
+
+@pytest.mark.parametrize(
+    "reaction",
+    [
+        "The Harbour Post could not verify the minister's account.",
+        "The Harbour Post could not verify Tarrow's account.",
+    ],
+)
+def test_a_claim_named_by_its_holder_is_that_holders_claim(reaction: str) -> None:
+    """ "the minister's account" is what the minister said, not the claim told just before."""
+    record = sayso.analyze(
+        "The interior minister, Piet Tarrow, said rebels had blown up the rail bridge at "
+        "Kessel. Relief workers said 3,000 families had fled the valley. " + reaction
+    )
+    bridge = next(c for c in record.claims if "bridge" in c.text)
+    assert stances_of(record, bridge.id).get("Harbour Post") == "cannot_confirm"

@@ -96,7 +96,11 @@ class ClaimsComponent:
                 just_told = claim_of.get(i - 1)
                 if just_told is None or not just_told.accountable:
                     just_told = claims.topic()
-                target = just_told
+                # "could not verify the minister's account": the claim of the minister's
+                # last statement, whatever was told in between.
+                owner = _claim_owner(st.content)
+                held = _last_statement_of(owner, statements[:i], entity_of) if owner else None
+                target = claim_of[held] if held is not None else just_told
                 # "it had not sent any": a short restatement, not a judgement ("this is not
                 # true") of the claim
                 restates = _has_own_predicate(st.content)
@@ -387,6 +391,41 @@ def _names_a_claim(content: Span) -> bool:
         if pointing and not any(c.dep_ in _CLAUSAL_DEPS for c in children):
             return True
     return False
+
+
+def _claim_owner(content: Span) -> Token | None:
+    """The possessor of a claim named as such: "minister" in "the minister's account",
+    "Kyiv" in "Kyiv's claims"."""
+    nouns = load_lexicon().claim_nouns
+    for token in content:
+        if token.pos_ == "NOUN" and token.lemma_.lower() in nouns:
+            for child in token.children:
+                if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):
+                    return child
+    return None
+
+
+def _last_statement_of(
+    owner: Token, earlier: list[Attribution], entity_of: dict[int, str]
+) -> int | None:
+    """The last of the ``earlier`` statements made by ``owner``: the same entity, a speaker
+    whose name ends in it ("Reshetar"), or whose role or head noun it is ("the minister")."""
+    entity = entity_of.get(owner.i)
+    word = owner.lemma_.lower()
+    for j in range(len(earlier) - 1, -1, -1):
+        st = earlier[j]
+        if st.speaker is None:
+            continue
+        speaker_entities = {entity_of[t.i] for t in st.speaker if t.i in entity_of}
+        if entity is not None and (entity == st.speaker_entity or entity in speaker_entities):
+            return j
+        names = st.speaker_name.casefold().split()
+        roles = (st.role or "").casefold().split()
+        if owner.pos_ == "PROPN" and names and names[-1] == owner.lower_:
+            return j
+        if owner.pos_ == "NOUN" and (word in roles or st.speaker.root.lemma_.lower() == word):
+            return j
+    return None
 
 
 class _ClaimIndex:
