@@ -489,3 +489,19 @@ def test_we_inside_what_someone_else_says_is_not_the_author(nlp: Language) -> No
 def test_a_speaker_called_the_author_is_not_the_articles_author(nlp: Language) -> None:
     st = only(nlp, "The author said the novel was based on her childhood.")
     assert st.speaker_name != "author"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ostrand's claim that a patrol boat attacked the ferry is a fabrication, the envoy said.",
+        "The shipping firm should show its logbooks in open court, the prosecutor said.",
+    ],
+)
+def test_a_cue_word_inside_the_words_of_a_later_cue_is_part_of_them(
+    nlp: Language, sentence: str
+) -> None:
+    """The outer clause's cue is read first, even when it comes last: "attacked" and "show"
+    are what the speaker said, not statements of the boat or the firm."""
+    st = only(nlp, sentence)
+    assert st.cue.text == "said"

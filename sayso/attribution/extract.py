@@ -383,8 +383,10 @@ def governs_clause(verb: Token) -> bool:
 
 
 def _depth(tok: Token) -> int:
+    """How many heads above ``tok`` its sentence's root is (a Token is made anew on each
+    access, so the root is found by index, not identity)."""
     depth = 0
-    while tok.head is not tok and depth < 50:
+    while tok.head.i != tok.i and depth < 50:
         tok = tok.head
         depth += 1
     return depth
