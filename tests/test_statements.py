@@ -505,3 +505,16 @@ def test_a_cue_word_inside_the_words_of_a_later_cue_is_part_of_them(
     are what the speaker said, not statements of the boat or the firm."""
     st = only(nlp, sentence)
     assert st.cue.text == "said"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("The harbour authority has not confirmed the collision.", "has not confirmed"),
+        ("The analyst pointed out that the convoy had no escort.", "pointed out"),
+    ],
+)
+def test_the_cue_keeps_its_auxiliaries_negation_and_particle(
+    nlp: Language, sentence: str, cue: str
+) -> None:
+    assert only(nlp, sentence).cue.text == cue

@@ -444,7 +444,7 @@ def _attribution_for(
         and subject.lower_ == "it"
         and (
             cue_tok.lemma_.lower() in words.raising_verbs
-            or (subject.head is not cue_tok and subject.head.lemma_ == "be")
+            or (subject.head.i != cue_tok.i and subject.head.lemma_ == "be")
         )
     ):
         return None  # "It seems ...", "It would be naive to expect ...": the author's voice
@@ -478,7 +478,7 @@ def _according_to(
         return None
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     source = _trim(doc[pobj.left_edge.i : pobj.right_edge.i + 1]) if pobj is not None else None
-    clause = cue_tok.head if cue_tok.head is not cue_tok else cue_tok
+    clause = cue_tok.head
     # The source too, when the parser hung "to ..." apart from "according".
     skip = {t.i for t in cue_tok.subtree} | {t.i for t in to.subtree}
     tokens = [t for t in clause.subtree if t.i not in skip]
@@ -526,11 +526,11 @@ def _subject_of(tok: Token, words: AttributionWords) -> Token | None:
             subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
             if subject is not None:
                 return subject
-    if tok.dep_ in INHERIT_SUBJECT_DEPS and tok.head is not tok:
+    if tok.dep_ in INHERIT_SUBJECT_DEPS and tok.head.i != tok.i:
         return _subject_of(tok.head, words)
     # "X issued a statement saying ...": the participle speaks for the statement's issuer.
     noun = tok.head
-    if tok.dep_ == "acl" and noun.lemma_.lower() in words.speech_nouns and noun.head is not noun:
+    if tok.dep_ == "acl" and noun.lemma_.lower() in words.speech_nouns and noun.head.i != noun.i:
         return _subject_of(noun.head, words)
     return None
 
@@ -552,7 +552,7 @@ def _complement_tokens(cue: Token) -> list[Token]:
             tokens = [t for t in tokens if t.i >= first]
         return tokens
     # Post-posed cue: "Troops crossed the border, the ministry said."
-    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head is not cue:
+    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head.i != cue.i:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own and t.i < cue.i]
     return []
@@ -634,7 +634,7 @@ def _cue_span(cue: Token) -> Span:
     start = cue.i
     while (
         start > 0
-        and doc[start - 1].head is cue
+        and doc[start - 1].head.i == cue.i
         and doc[start - 1].dep_
         in (
             "aux",
@@ -644,7 +644,7 @@ def _cue_span(cue: Token) -> Span:
     ):
         start -= 1
     end = cue.i + 1
-    while end < len(doc) and doc[end].head is cue and doc[end].dep_ == "prt":
+    while end < len(doc) and doc[end].head.i == cue.i and doc[end].dep_ == "prt":
         end += 1
     return doc[start:end]
 

@@ -135,13 +135,13 @@ def _is_future(span: Span) -> bool:
         if tok.pos_ in ("VERB", "AUX"):
             verb = tok
             break
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     if verb is None:
         return False
     chain = [verb]
-    if verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "ccomp", "conj") and verb.head.i != verb.i:
         chain.append(verb.head)
     for v in chain:
         for child in v.children:
@@ -172,7 +172,7 @@ def _is_past(span: Span) -> bool:
                 return True  # "had met", "was signed"
             # "signed on March 3" is past; "is being printed" is not
             return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and not auxiliaries)
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
@@ -389,9 +389,9 @@ def _governed_by(date_span: Span, cue: Span) -> bool:
     for _ in range(10):
         if tok.i in cue_ids:
             return True
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
-        if tok.pos_ in ("VERB", "AUX") and tok.i not in cue_ids and tok is not date_span.root:
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in cue_ids and tok.i != date_span.root.i:
             return False
         tok = tok.head
     return False

@@ -362,7 +362,7 @@ def _is_name_number(doc: Doc, core: _Core, lex: _Lex) -> bool:
     if prev.text == "-" and _glued(prev) and core.start >= 2 and doc[core.start - 2].is_alpha:
         return _glued(doc[core.start - 2])
     if core.plain_int and prev.pos_ == "PROPN" and prev.ent_type_ not in ("GPE", "NORP"):
-        return tok.head is prev or prev.head is tok or tok.tag_ == "NNP"
+        return tok.head.i == prev.i or prev.head.i == tok.i or tok.tag_ == "NNP"
     return False
 
 

@@ -28,7 +28,7 @@ def _frame_text(att: Attribution) -> str:
     """
     root = att.cue.root
     top = root
-    while top.dep_ in ("xcomp", "acomp") and top.head is not top:
+    while top.dep_ in ("xcomp", "acomp") and top.head.i != top.i:
         top = top.head
     cut: set[int] = set()
     for tok in (top, root):
