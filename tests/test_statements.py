@@ -530,3 +530,25 @@ def test_the_cue_keeps_its_auxiliaries_negation_and_particle(
     nlp: Language, sentence: str, cue: str
 ) -> None:
     assert only(nlp, sentence).cue.text == cue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Ostrand's foreign ministry on Friday rejected as \"pure fantasy\" Corvia's claim "
+            "that its frigate had fired first.",
+            'as "pure fantasy" Corvia\'s claim that its frigate had fired first',
+        ),
+        (
+            "The governor described the blast at the depot as an act of sabotage.",
+            "the blast at the depot as an act of sabotage",
+        ),
+    ],
+)
+def test_what_is_said_as_is_content_and_when_is_not(
+    nlp: Language, sentence: str, content: str
+) -> None:
+    """ "rejected as X the claim that ...", "described A as B": the as-phrase is part of what
+    was said; "on Friday" says when, and is never the content."""
+    assert only(nlp, sentence).content.text == content

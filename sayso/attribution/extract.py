@@ -24,7 +24,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 ADJECTIVAL_DEPS = frozenset({"amod", "compound"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 OBJECT_DEPS = frozenset({"dobj", "oprd", "attr", "dative"})
-TOPIC_PREPS = frozenset({"of", "about", "on", "for", "that"})
+TOPIC_PREPS = frozenset({"of", "about", "on", "for", "that", "as"})
 INHERIT_SUBJECT_DEPS = frozenset({"conj", "xcomp", "advcl"})
 EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–", "(", ")", "."})
 QUOTE_CHARS = frozenset("“”\"«»„‘’'")
@@ -535,13 +535,20 @@ def _subject_of(tok: Token, words: AttributionWords) -> Token | None:
     return None
 
 
+def _when(prep: Token) -> bool:
+    """A prepositional phrase that says when, not about what ("said on Monday")."""
+    return any(o.dep_ == "pobj" and o.ent_type_ in ("DATE", "TIME") for o in prep.children)
+
+
 def _complement_tokens(cue: Token) -> list[Token]:
     """Tokens of what the cue introduces."""
     children = list(cue.children)
     chosen = [c for c in children if c.dep_ in CLAUSE_DEPS]
     if not chosen:
         chosen = [c for c in children if c.dep_ in OBJECT_DEPS]
-        chosen += [c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
+        chosen += [
+            c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS and not _when(c)
+        ]
     if chosen:
         tokens = [t for c in chosen for t in c.subtree]
         # A "that"-clause starts at "that"; words before it were misattached by the parser
