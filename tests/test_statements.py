@@ -552,3 +552,13 @@ def test_what_is_said_as_is_content_and_when_is_not(
     """ "rejected as X the claim that ...", "described A as B": the as-phrase is part of what
     was said; "on Friday" says when, and is never the content."""
     assert only(nlp, sentence).content.text == content
+
+
+def test_adding_that_reports_more_words_of_the_same_speaker(nlp: Language) -> None:
+    found = statements(
+        nlp, "The harbour master said the pier had held, adding that repairs would take a week."
+    )
+    assert [(s.speaker_name, s.cue.text, s.content.text) for s in found] == [
+        ("harbour master", "said", "the pier had held"),
+        ("harbour master", "adding", "that repairs would take a week"),
+    ]

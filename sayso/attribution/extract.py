@@ -76,7 +76,11 @@ def find_attributions(
                 for earlier in found:
                     if earlier.content == outer.content:
                         earlier.content = trimmed
-            if cue_tok.i in governed and not _has_own_subject(cue_tok):
+            if (
+                cue_tok.i in governed
+                and not _has_own_subject(cue_tok)
+                and not _adds_its_own_clause(cue_tok)
+            ):
                 continue  # "said, citing intelligence, that ...": part of the outer one
             precision = cue_precision.get(cue_tok.lemma_.lower())
             att: list[RawAttribution] | None = None
@@ -268,6 +272,16 @@ def _sentence_gap(doc: Doc, start: int, region: tuple[int, int]) -> bool:
         not span[0].is_sent_start
         and span[0].i > 0
         and (doc[span[0].i - 1].idx + len(doc[span[0].i - 1]) > start)
+    )
+
+
+def _adds_its_own_clause(tok: Token) -> bool:
+    """ "he said, adding that the talks had failed": a participle of saying with a clause of
+    its own reports more words of the same speaker, not part of the first ones."""
+    return (
+        tok.tag_ == "VBG"
+        and tok.dep_ in ("advcl", "xcomp", "conj")
+        and any(c.dep_ == "ccomp" for c in tok.children)
     )
 
 
