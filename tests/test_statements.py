@@ -562,3 +562,17 @@ def test_adding_that_reports_more_words_of_the_same_speaker(nlp: Language) -> No
         ("harbour master", "said", "the pier had held"),
         ("harbour master", "adding", "that repairs would take a week"),
     ]
+
+
+def test_a_transcripts_speaker_label_is_a_statement(nlp: Language) -> None:
+    text = (
+        "Part of the interview follows.\n\n"
+        '"HOLM: Will the corridor open on Monday?\n\n'
+        '"MORROW: The corridor will open, and the convoys will go through under escort.'
+    )
+    found = statements(nlp, text)
+    assert [(s.speaker_name, s.cue.text, s.stance) for s in found] == [
+        ("HOLM", ":", "questions"),
+        ("MORROW", ":", "asserts"),
+    ]
+    assert found[1].content.text.startswith("The corridor will open")

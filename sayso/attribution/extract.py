@@ -100,6 +100,7 @@ def find_attributions(
             taken.append(att[0].content)
             governed |= _governed_tokens(cue_tok, words)
     found.extend(_colon_quotes(doc, quotes, found, words, cue_lemmas))
+    found.extend(_speaker_labels(doc, found))
     # "The agency could not verify the claims, the minister said": the minister's words.
     found = [a for a in found if not _nested_check(a, found, words)]
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
@@ -155,6 +156,57 @@ def _colon_quotes(
                 cue=_cue_span(verb),
                 source=source,
                 content=content,
+                quote_type="direct",
+                score=0.5,
+            )
+        )
+    return out
+
+
+#: A speaker's label is at most this many words ("PENCE:", "Ines Morrow:").
+SPEAKER_LABEL_MAX_WORDS = 4
+
+
+def _speaker_labels(doc: Doc, found: list[RawAttribution]) -> list[RawAttribution]:
+    """A transcript's or a headline's speaker label: a paragraph that opens with a person's
+    name (by NER) or a name in capitals ("WALLACE:", "Ines Morrow:") and a colon is that
+    person's words, to the end of the paragraph. The colon is the cue. An explainer's label
+    ("The drones:") names no one and is not one."""
+    text = doc.text
+    claimed = [a.content for a in found]
+    out: list[RawAttribution] = []
+    for sent in doc.sents:
+        label = [t for t in sent if not t.is_space]
+        start = label[0].i if label else sent.start
+        # A transcript quoted whole opens each turn with a quotation mark ('"PENCE: Well, ...').
+        while label and label[0].text in QUOTE_CHARS:
+            label = label[1:]
+        if len(label) < 2 or label[-1].text != ":" or len(label) - 1 > SPEAKER_LABEL_MAX_WORDS:
+            continue
+        if start > 0 and "\n" not in doc[start - 1].text_with_ws + doc[start - 1].text:
+            continue  # not at the start of a paragraph
+        name = label[:-1]
+        if not all(t.is_alpha or t.text in ".-'" for t in name):
+            continue
+        person = all(t.ent_type_ == "PERSON" for t in name if t.is_alpha)
+        capitals = all(t.is_upper for t in name if t.is_alpha) and len(name) <= 2
+        if not (person or capitals):
+            continue
+        colon = label[-1]
+        begin = colon.idx + 1
+        end = text.find("\n", begin)
+        end = len(text) if end < 0 else end
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end - begin < MIN_QUOTE_CHARS or any(s < end and begin < e for s, e in claimed):
+            continue
+        out.append(
+            RawAttribution(
+                cue=doc[colon.i : colon.i + 1],
+                source=doc[name[0].i : name[-1].i + 1],
+                content=(begin, end),
                 quote_type="direct",
                 score=0.5,
             )

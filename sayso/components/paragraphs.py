@@ -34,6 +34,7 @@ _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 #: Words that may follow the clock time in a stamp ("14:10 GMT -").
 _ZONE = frozenset({"gmt", "utc", "cet", "cest", "bst", "est", "edt", "local", "am", "pm"})
 _DASHES = frozenset({"-", "–", "—", "|"})
+_OPENING_QUOTES = frozenset({'"', "“", "'", "‘"})
 #: An explainer's label is at most this many words ("The drones:", "What we know:").
 LABEL_MAX_WORDS = 4
 #: A dateline is at most this many tokens up to its dash ("PORT AMBRIN, March 8 (Harbour
@@ -93,6 +94,8 @@ def _after_label(doc: Doc, start: int) -> int | None:
     i = start
     while i < len(doc) and doc[i].is_space:
         i += 1
+    if i < len(doc) and doc[i].text in _OPENING_QUOTES:
+        i += 1  # a transcript quoted whole: '"PENCE: Well, ...'
     words = 0
     while i < len(doc) and doc[i].text != ":":
         token = doc[i]
