@@ -576,3 +576,12 @@ def test_a_transcripts_speaker_label_is_a_statement(nlp: Language) -> None:
         ("MORROW", ":", "asserts"),
     ]
     assert found[1].content.text.startswith("The corridor will open")
+
+
+def test_a_cue_set_off_by_commas_reports_the_sentence_around_it(nlp: Language) -> None:
+    st = only(
+        nlp, "The shortage of fuel, the harbour master often says, is the real threat to Arvel."
+    )
+    assert st.speaker_name == "harbour master"
+    assert st.content.text.startswith("The shortage of fuel")
+    assert st.content.text.endswith("is the real threat to Arvel")

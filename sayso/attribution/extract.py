@@ -606,10 +606,32 @@ def _when(prep: Token) -> bool:
     return any(o.dep_ == "pobj" and o.ent_type_ in ("DATE", "TIME") for o in prep.children)
 
 
+def _set_off_by_commas(cue: Token) -> bool:
+    """Whether the cue's clause stands between two commas, with words of the sentence on
+    both sides ("Climate change, Mr. Obama often says, is ...")."""
+    doc, sent = cue.doc, cue.sent
+    left, right = cue.left_edge.i, cue.right_edge.i
+    if doc[left].text != ",":
+        left -= 1
+    if doc[right].text != ",":
+        right += 1
+    return (
+        sent.start < left
+        and right < sent.end - 1
+        and doc[left].text == ","
+        and doc[right].text == ","
+        and any(t.is_alpha for t in doc[right + 1 : sent.end])
+    )
+
+
 def _complement_tokens(cue: Token) -> list[Token]:
     """Tokens of what the cue introduces."""
     children = list(cue.children)
     chosen = [c for c in children if c.dep_ in CLAUSE_DEPS]
+    if not chosen and cue.dep_ == "parataxis" and _set_off_by_commas(cue):
+        # "The difference now, he told me, is that ...": the words are the sentence around it.
+        own = {t.i for t in cue.subtree}
+        return [t for t in cue.sent if t.i not in own and not t.is_space]
     if not chosen:
         chosen = [c for c in children if c.dep_ in OBJECT_DEPS]
         chosen += [
