@@ -170,7 +170,7 @@ SPEAKER_LABEL_MAX_WORDS = 4
 def _speaker_labels(doc: Doc, found: list[RawAttribution]) -> list[RawAttribution]:
     """A transcript's or a headline's speaker label: a paragraph that opens with a person's
     name (by NER) or a name in capitals ("WALLACE:", "Ines Morrow:") and a colon is that
-    person's words, to the end of the paragraph. The colon is the cue. An explainer's label
+    person's words, to the end of the line. The colon is the cue. An explainer's label
     ("The drones:") names no one and is not one."""
     text = doc.text
     claimed = [a.content for a in found]
@@ -183,7 +183,7 @@ def _speaker_labels(doc: Doc, found: list[RawAttribution]) -> list[RawAttributio
             label = label[1:]
         if len(label) < 2 or label[-1].text != ":" or len(label) - 1 > SPEAKER_LABEL_MAX_WORDS:
             continue
-        if start > 0 and "\n" not in doc[start - 1].text_with_ws + doc[start - 1].text:
+        if start > 0 and "\n" not in doc[start - 1].text_with_ws:
             continue  # not at the start of a paragraph
         name = label[:-1]
         if not all(t.is_alpha or t.text in ".-'" for t in name):
