@@ -585,3 +585,11 @@ def test_a_cue_set_off_by_commas_reports_the_sentence_around_it(nlp: Language) -
     assert st.speaker_name == "harbour master"
     assert st.content.text.startswith("The shortage of fuel")
     assert st.content.text.endswith("is the real threat to Arvel")
+
+
+def test_two_apostrophes_are_a_quotation_mark(nlp: Language) -> None:
+    """Some archives and feeds write a double quotation mark as two apostrophes."""
+    st = only(nlp, "''We will not retreat,'' the colonel said. ''Our answer is unity.''")
+    assert st.quote_type == "direct"
+    assert st.content.text.startswith("''We will not retreat")
+    assert st.content.text.endswith("''Our answer is unity.''")

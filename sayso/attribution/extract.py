@@ -320,10 +320,15 @@ def _overlaps_other(
 def _sentence_gap(doc: Doc, start: int, region: tuple[int, int]) -> bool:
     """True when the region does not open a sentence right after ``start``."""
     span = doc.char_span(region[0], region[0] + 1, alignment_mode="expand")
-    return span is None or (
+    if span is None:
+        return True
+    previous = doc[span[0].i - 1] if span[0].i > 0 else None
+    if previous is not None and previous.text in (".", "!", "?") and previous.idx >= start:
+        return False  # after a full stop, whatever the parser made of a quote mark ('' ...)
+    return (
         not span[0].is_sent_start
-        and span[0].i > 0
-        and (doc[span[0].i - 1].idx + len(doc[span[0].i - 1]) > start)
+        and previous is not None
+        and (previous.idx + len(previous) > start)
     )
 
 

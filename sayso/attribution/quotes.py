@@ -7,6 +7,9 @@ open quote.
 >>> text = 'He said: “We are ready. We will win.” Then he left.'
 >>> [text[s:e] for s, e in quote_regions(text)]
 ['“We are ready. We will win.”']
+>>> text = "''It is not reform,'' she said. ''It is tinkering.''"
+>>> [text[s:e] for s, e in quote_regions(text)]
+["''It is not reform,''", "''It is tinkering.''"]
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from __future__ import annotations
 import bisect
 import re
 
-_QUOTE_OR_BREAK = re.compile(r"[“”\"«»„]|\n\s*\n")
-_OPENERS = frozenset("“«„")
+# Two apostrophes stand for a double quote in some archives and feeds (''Yes,'' he said),
+# two backticks open one (``Yes,'' he said).
+_QUOTE_OR_BREAK = re.compile(r"``|''|[“”\"«»„]|\n\s*\n")
+_OPENERS = frozenset({"“", "«", "„", "``"})
 _CLOSERS = frozenset("”»")
 
 
