@@ -593,3 +593,16 @@ def test_two_apostrophes_are_a_quotation_mark(nlp: Language) -> None:
     assert st.quote_type == "direct"
     assert st.content.text.startswith("''We will not retreat")
     assert st.content.text.endswith("''Our answer is unity.''")
+
+
+def test_a_quotation_signed_with_a_dash_is_the_signers(nlp: Language) -> None:
+    text = (
+        "Readers wrote to the paper.\n\n"
+        "“The ferry must run again before winter.” ― Sonya Herridge\n"
+        "“Nobody asked the fishermen.” — Anna Berg"
+    )
+    found = [s for s in statements(nlp, text) if s.cue.text in ("―", "—")]
+    assert [(s.speaker_name, s.content.text) for s in found] == [
+        ("Sonya Herridge", "“The ferry must run again before winter.”"),
+        ("Anna Berg", "“Nobody asked the fishermen.”"),
+    ]

@@ -101,6 +101,7 @@ def find_attributions(
             governed |= _governed_tokens(cue_tok, words)
     found.extend(_colon_quotes(doc, quotes, found, words, cue_lemmas))
     found.extend(_speaker_labels(doc, found))
+    found.extend(_signed_quotes(doc, quotes, found))
     # "The agency could not verify the claims, the minister said": the minister's words.
     found = [a for a in found if not _nested_check(a, found, words)]
     found.sort(key=lambda a: (a.cue.start, a.source.start if a.source is not None else -1))
@@ -209,6 +210,49 @@ def _speaker_labels(doc: Doc, found: list[RawAttribution]) -> list[RawAttributio
                 content=(begin, end),
                 quote_type="direct",
                 score=0.5,
+            )
+        )
+    return out
+
+
+#: Dashes that sign a quotation with its speaker's name ('"..." ― Sonya Herridge').
+_SIGNATURE_DASHES = frozenset("―—–")
+#: A signature is at most this many words ("Sonya Herridge, a nurse in Ohio").
+SIGNATURE_MAX_WORDS = 8
+
+
+def _signed_quotes(
+    doc: Doc, quotes: QuoteIndex, found: list[RawAttribution]
+) -> list[RawAttribution]:
+    """A quotation signed with a dash and a name to the end of its line ('"He represents our
+    greatest shame." ― Sonya Herridge'), as under a reader's letter or an epigraph: the
+    name's words. The dash is the cue."""
+    text = doc.text
+    claimed = [a.content for a in found]
+    out: list[RawAttribution] = []
+    for start, end in quotes.regions:
+        i = end
+        while i < len(text) and text[i] in " \t\u00a0":
+            i += 1
+        if i >= len(text) or text[i] not in _SIGNATURE_DASHES:
+            continue
+        line_end = text.find("\n", i)
+        line_end = len(text) if line_end < 0 else line_end
+        name = text[i + 1 : line_end].strip()
+        if not name[:1].isupper() or len(name.split()) > SIGNATURE_MAX_WORDS:
+            continue
+        if any(ch in name for ch in '.!?"“”'):
+            continue
+        if any(s < end and start < e for s, e in claimed):
+            continue
+        dash = doc.char_span(i, i + 1, alignment_mode="expand")
+        name_start = text.index(name, i + 1)
+        source = doc.char_span(name_start, name_start + len(name), alignment_mode="expand")
+        if dash is None or source is None:
+            continue
+        out.append(
+            RawAttribution(
+                cue=dash, source=source, content=(start, end), quote_type="direct", score=0.5
             )
         )
     return out
