@@ -132,7 +132,7 @@ def _colon_quotes(
             colon -= 1
         if colon < 0 or text[colon] != ":":
             continue
-        if any(s <= start < e or start <= s < end for s, e in claimed):
+        if _overlaps_any(claimed, start, end):
             continue
         mark = doc.char_span(colon, colon + 1, alignment_mode="expand")
         if mark is None:
@@ -195,13 +195,12 @@ def _speaker_labels(doc: Doc, found: list[RawAttribution]) -> list[RawAttributio
             continue
         colon = label[-1]
         begin = colon.idx + 1
-        end = text.find("\n", begin)
-        end = len(text) if end < 0 else end
+        end = _line_end(text, begin)
         while begin < end and text[begin].isspace():
             begin += 1
         while end > begin and text[end - 1].isspace():
             end -= 1
-        if end - begin < MIN_QUOTE_CHARS or any(s < end and begin < e for s, e in claimed):
+        if end - begin < MIN_QUOTE_CHARS or _overlaps_any(claimed, begin, end):
             continue
         out.append(
             RawAttribution(
@@ -236,14 +235,12 @@ def _signed_quotes(
             i += 1
         if i >= len(text) or text[i] not in _SIGNATURE_DASHES:
             continue
-        line_end = text.find("\n", i)
-        line_end = len(text) if line_end < 0 else line_end
-        name = text[i + 1 : line_end].strip()
+        name = text[i + 1 : _line_end(text, i)].strip()
         if not name[:1].isupper() or len(name.split()) > SIGNATURE_MAX_WORDS:
             continue
         if any(ch in name for ch in '.!?"“”'):
             continue
-        if any(s < end and start < e for s, e in claimed):
+        if _overlaps_any(claimed, start, end):
             continue
         dash = doc.char_span(i, i + 1, alignment_mode="expand")
         name_start = text.index(name, i + 1)
@@ -256,6 +253,17 @@ def _signed_quotes(
             )
         )
     return out
+
+
+def _overlaps_any(ranges: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps any of the ``ranges`` (contents already claimed)."""
+    return any(s < end and start < e for s, e in ranges)
+
+
+def _line_end(text: str, i: int) -> int:
+    """The offset of the end of the line ``i`` is on."""
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
 
 
 def _frames_words(verb: Token, cue_lemmas: frozenset[str]) -> bool:

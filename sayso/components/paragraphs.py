@@ -27,13 +27,15 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
 #: Words that may follow the clock time in a stamp ("14:10 GMT -").
 _ZONE = frozenset({"gmt", "utc", "cet", "cest", "bst", "est", "edt", "local", "am", "pm"})
 _DASHES = frozenset({"-", "–", "—", "|"})
+#: A dateline ends in a dash ("KYIV, March 3 (Reuters) -"), never a bar.
+_DATELINE_DASHES = _DASHES - {"|"}
 _OPENING_QUOTES = frozenset({'"', "“", "'", "‘"})
 #: An explainer's label is at most this many words ("The drones:", "What we know:").
 LABEL_MAX_WORDS = 4
@@ -71,11 +73,22 @@ class ParagraphsComponent:
         return doc
 
 
-def _after_time_stamp(doc: Doc, start: int) -> int | None:
-    """The token after a time stamp that opens a paragraph at ``start``, if there is one."""
+def _first_word(doc: Doc, start: int) -> int:
+    """The first token from ``start`` on that is not white space (``len(doc)`` if none)."""
     i = start
     while i < len(doc) and doc[i].is_space:
         i += 1
+    return i
+
+
+def _is_verb(token: Token) -> bool:
+    """A verb or modal by the tagger (which runs before this component)."""
+    return token.tag_.startswith(("VB", "MD"))
+
+
+def _after_time_stamp(doc: Doc, start: int) -> int | None:
+    """The token after a time stamp that opens a paragraph at ``start``, if there is one."""
+    i = _first_word(doc, start)
     if i >= len(doc) or not _CLOCK.match(doc[i].text):
         return None
     i += 1
@@ -91,15 +104,13 @@ def _after_label(doc: Doc, start: int) -> int | None:
     ..."): at most :data:`LABEL_MAX_WORDS` words, none a verb (by the tagger, which runs
     before this component), then a colon and a word or quotation mark that opens a
     sentence."""
-    i = start
-    while i < len(doc) and doc[i].is_space:
-        i += 1
+    i = _first_word(doc, start)
     if i < len(doc) and doc[i].text in _OPENING_QUOTES:
         i += 1  # a transcript quoted whole: '"PENCE: Well, ...'
     words = 0
     while i < len(doc) and doc[i].text != ":":
         token = doc[i]
-        if not (token.is_alpha or token.like_num) or token.tag_.startswith(("VB", "MD")):
+        if not (token.is_alpha or token.like_num) or _is_verb(token):
             return None
         words += 1
         if words > LABEL_MAX_WORDS:
@@ -108,27 +119,25 @@ def _after_label(doc: Doc, start: int) -> int | None:
     after = i + 1
     if not words or after >= len(doc) or "\n" in doc[i].whitespace_:
         return None
-    first = doc[after].text
-    return after if first[:1].isupper() or first[:1] in "\"“‘'" else None
+    first = doc[after].text[:1]
+    return after if first.isupper() or first in _OPENING_QUOTES else None
 
 
 def _after_dateline(doc: Doc, start: int) -> int | None:
     """The token after a dateline that opens a paragraph at ``start`` ("KYIV, March 3
     (Reuters) - ..."): a word in capitals first, no verb (by the tagger) and no full stop up
     to a dash within :data:`DATELINE_MAX_TOKENS` tokens, and a sentence opening after it."""
-    i = start
-    while i < len(doc) and doc[i].is_space:
-        i += 1
+    i = _first_word(doc, start)
     if i >= len(doc) or not (doc[i].is_alpha and doc[i].is_upper and len(doc[i]) > 1):
         return None
     for j in range(i + 1, min(i + DATELINE_MAX_TOKENS, len(doc))):
         token = doc[j]
-        if token.text in ("-", "–", "—"):
+        if token.text in _DATELINE_DASHES:
             after = j + 1
             if after < len(doc) and doc[after].text[:1].isupper():
                 return after
             return None
-        if token.tag_.startswith(("VB", "MD")) or token.text in (".", "!", "?"):
+        if _is_verb(token) or token.text in (".", "!", "?"):
             return None
         if "\n" in token.text:  # the paragraph ended
             return None
