@@ -37,7 +37,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -185,21 +185,16 @@ def fit(
             weights += w
         if len(set(labels)) < 2:
             raise SaysoError("the stories give no pair of one claim and no pair of two: no model")
-        model = LogisticRegression(C=C, max_iter=2000).fit(rows, labels, sample_weight=weights)
-        policy = LinkModel(
+        fitted = LogisticRegression(C=C, max_iter=2000).fit(rows, labels, sample_weight=weights)
+        model = LinkModel(
             tuple(names),
-            tuple(float(c) for c in model.coef_[0]),
-            float(model.intercept_[0]),
+            tuple(float(c) for c in fitted.coef_[0]),
+            float(fitted.intercept_[0]),
             threshold=THRESHOLD,
         )
+        policy = model  # the next round links the stories with this model
     meta = {"examples": len(labels), "positives": sum(labels), **(info or {})}
-    return LinkModel(
-        tuple(names),
-        tuple(float(c) for c in model.coef_[0]),
-        float(model.intercept_[0]),
-        threshold=THRESHOLD,
-        info=meta,
-    )
+    return replace(model, info=meta)
 
 
 def cross_validate(
