@@ -27,7 +27,6 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -38,24 +37,12 @@ sys.path.insert(0, str(REPO))
 from sayso.corpus.api import Corpus  # noqa: E402
 from sayso.corpus.evaluate_linking import (  # noqa: E402
     GOLD_FILE,
-    GoldMention,
     _map_mentions,
+    _scores_over,
+    pairwise_scores,
     read_gold,
 )
 from sayso.corpus.ingest import ARTICLE_SUFFIXES  # noqa: E402
-
-
-def pairwise(
-    mentions: list[GoldMention], same: Callable[[GoldMention, GoldMention], bool]
-) -> tuple[float, float]:
-    """Pairwise precision and recall of ``same`` against the gold keys."""
-    true = predicted = correct = 0
-    for a, b in combinations(mentions, 2):
-        gold, guess = a.claim == b.claim, same(a, b)
-        true += gold
-        predicted += guess
-        correct += gold and guess
-    return (correct / predicted if predicted else 0.0, correct / true if true else 0.0)
 
 
 def story_figures(directory: Path) -> dict[str, Any]:
@@ -75,31 +62,34 @@ def story_figures(directory: Path) -> dict[str, Any]:
         claim: Counter(m.corpus_claim for m in matched if m.claim == claim).most_common(1)[0][0]
         for claim in {m.claim for m in matched}
     }
-
-    def placed(m: GoldMention) -> int | None:
-        return main[m.claim] if (m.article, str(m.article_claim)) in pooled else m.corpus_claim
-
-    def linked(a: GoldMention, b: GoldMention) -> bool:
-        return a.corpus_claim is not None and a.corpus_claim == b.corpus_claim
-
-    def linked_placed(a: GoldMention, b: GoldMention) -> bool:
-        return placed(a) is not None and placed(a) == placed(b)
-
-    within = [(a, b) for a, b in combinations(matched, 2) if a.article == b.article]
-    grouped = sum(a.article_claim == b.article_claim for a, b in within)
-    gold_within = sum(a.claim == b.claim for a, b in within)
-    both = sum(a.claim == b.claim and a.article_claim == b.article_claim for a, b in within)
+    in_pooled = [(m.article, str(m.article_claim)) in pooled for m in matched]
+    gold = [m.claim for m in matched]
+    now = pairwise_scores(gold, [m.corpus_claim for m in matched])
+    placed = pairwise_scores(
+        gold,
+        [main[m.claim] if p else m.corpus_claim for m, p in zip(matched, in_pooled, strict=True)],
+    )
+    within = _scores_over(
+        gold,
+        [m.article_claim for m in matched],
+        [
+            (i, j)
+            for i, j in combinations(range(len(matched)), 2)
+            if matched[i].article == matched[j].article
+        ],
+    )
     return {
         "story": directory.name,
         "quotes": len(matched),
-        "pooled": sum((m.article, str(m.article_claim)) in pooled for m in matched),
-        "now": [round(x, 3) for x in pairwise(matched, linked)],
-        "pooled_placed": [round(x, 3) for x in pairwise(matched, linked_placed)],
-        "within": [
-            round(both / grouped, 3) if grouped else 0.0,
-            round(both / gold_within, 3) if gold_within else 0.0,
-        ],
-        "within_pairs": {"grouped": grouped, "gold": gold_within, "both": both},
+        "pooled": sum(in_pooled),
+        "now": [round(now["precision"], 3), round(now["recall"], 3)],
+        "pooled_placed": [round(placed["precision"], 3), round(placed["recall"], 3)],
+        "within": [round(within["precision"], 3), round(within["recall"], 3)],
+        "within_pairs": {
+            "grouped": within["predicted_pairs"],
+            "gold": within["true_pairs"],
+            "both": within["correct_pairs"],
+        },
     }
 
 
