@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from sayso.corpus import embeddings, link_model, linking, queries, store
 from sayso.corpus.linking import ClaimFeatures, article_claim_features
-from sayso.record import ArticleAnalysis, Claim
+from sayso.record import ArticleAnalysis, Claim, ClaimStance, Speaker, Statement, TextSpan
 
 STORY = {"e:arvel": 1.0, "e:kessin": 1.0, "w:drone": 1.0}
 
@@ -410,3 +410,109 @@ def test_a_merge_of_claims_worded_with_opposite_polarity_reverses_the_moved_link
         "SELECT article_id, corpus_claim_id, reversed FROM claim_links ORDER BY 1"
     ).fetchall()
     assert rows == [("a1", 1, False), ("a2", 1, True), ("a3", 1, False)]
+
+
+def _pooled_article(con: duckdb.DuckDBPyConnection) -> str:
+    """An article whose one claim pools a statement about the supply with one about the
+    hospital (as the article analysis may group a speaker's statements); its id."""
+    text = "Tessa said Arvel supplied the rebels. Tessa said a drone hit the hospital."
+    supply = {**STORY, "w:supply": 1.0, "w:rebel": 1.0}
+    hospital = {**STORY, "w:hospital": 1.0, "w:strike": 1.0}
+    feats = ClaimFeatures({**supply, **hospital})
+    feats.parts = [supply, hospital]
+    feats.part_statements = ["s1", "s2"]
+
+    def statement(n: int, start: int, end: int) -> Statement:
+        return Statement(
+            id=f"s{n}",
+            speaker=Speaker(name="Tessa"),
+            cue=TextSpan(text="said", span=(start - 5, start - 1)),
+            content=TextSpan(text=text[start:end], span=(start, end)),
+            quote_type="indirect",
+            claim="c1",
+        )
+
+    statements = [statement(1, 11, 36), statement(2, 49, 73)]
+    claim = Claim(
+        id="c1",
+        text="Arvel supplied the rebels",
+        stances=[
+            ClaimStance(
+                holder="Tessa", stance="asserts", commitment=2, statement=s.id, span=s.content.span
+            )
+            for s in statements
+        ],
+    )
+    record = ArticleAnalysis(text=text, statements=statements, claims=[claim])
+    return store.add_article(con, record, {"c1": feats}).article_id
+
+
+def test_a_statement_pooled_with_another_claim_is_linked_where_its_words_say(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    stored = _story(con)
+    aid = _pooled_article(con)
+    links = dict(
+        con.execute(
+            "SELECT claim_id, corpus_claim_id FROM claim_links WHERE article_id = ?", [aid]
+        ).fetchall()
+    )
+    # The claim goes with the supply claim; its hospital statement, on its own, with the
+    # hospital claim: a unit of its own, ``c1/s2``, in every table the queries read.
+    assert links == {"c1": stored["supply"], "c1/s2": stored["hospital"]}
+    assert con.execute(
+        "SELECT id, claim_id FROM statements WHERE article_id = ? ORDER BY id", [aid]
+    ).fetchall() == [("s1", "c1"), ("s2", "c1/s2")]
+    assert con.execute(
+        "SELECT claim_id, statement_id FROM stances WHERE article_id = ? ORDER BY ALL", [aid]
+    ).fetchall() == [("c1", "s1"), ("c1/s2", "s2")]
+    texts = dict(con.execute("SELECT id, text FROM claims WHERE article_id = ?", [aid]).fetchall())
+    assert texts["c1/s2"] == "a drone hit the hospital"
+    holders = [e.holder for e in queries.claim_timeline(con, stored["hospital"]).entries]
+    assert "Tessa" in holders
+    # The linker's tables count the unit as the store holds it.
+    before = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in linking.TABLES]
+    linking.rebuild_tables(con)
+    after = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in linking.TABLES]
+    assert after == before
+
+
+def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConnection) -> None:
+    stored = _story(con)
+    supply = {**STORY, "w:supply": 1.0, "w:rebel": 1.0}
+    feats = ClaimFeatures({**supply, "w:rifle": 1.0})
+    feats.parts = [supply, {**STORY, "w:supply": 1.0, "w:rifle": 1.0}]
+    feats.part_statements = ["s1", "s2"]
+    units = linking.split_claim(
+        link_model.active_model(), feats, *_linker_state(con), article_clusters=[]
+    )
+    assert [statement for statement, _ in units] == [None]
+    assert _add(con, "rifles", {"c1": feats})["c1"] == stored["supply"]
+
+
+def _linker_state(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[int, linking._Centroid], dict[str, int], int]:
+    """The stored corpus claims, document frequencies and claim count, as the linker reads
+    them."""
+    batch = linking.LinkBatch(con)
+    words = [str(r[0]) for r in con.execute("SELECT feature FROM link_feature_df").fetchall()]
+    centroids = batch.candidates([w for w in words if w.startswith("w:")])
+    return centroids, batch.df_of(words), batch.total()
+
+
+def test_the_article_page_shows_where_each_unit_went(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from sayso.serve.app import create_app
+
+    db = tmp_path / "pooled.duckdb"
+    con = store.connect(db)
+    stored = _story(con)
+    aid = _pooled_article(con)
+    con.close()
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/articles/{aid}").text
+    assert f'href="/claims/{stored["supply"]}"' in page
+    assert f'href="/claims/{stored["hospital"]}"' in page
+    assert "linked apart from its claim:</span> a drone hit the hospital" in page

@@ -184,6 +184,14 @@ def _map_mentions(corpus: Corpus, mentions: list[GoldMention]) -> dict[tuple[str
             "SELECT article_id, claim_id, corpus_claim_id FROM claim_links"
         ).fetchall()
     }
+    # The unit each statement is stored under: its article claim, or the statement itself
+    # when the linker linked it apart from its claim.
+    units = {
+        (str(a), str(s)): str(c)
+        for a, s, c in corpus.con.execute(
+            "SELECT article_id, id, claim_id FROM statements WHERE claim_id IS NOT NULL"
+        ).fetchall()
+    }
     records: dict[str, ArticleAnalysis | None] = {}
     for mention in mentions:
         aid = ids.get(mention.article)
@@ -198,6 +206,8 @@ def _map_mentions(corpus: Corpus, mentions: list[GoldMention]) -> dict[tuple[str
             mention.unmatched = "article not stored"
             continue
         mention.statement, mention.article_claim, mention.unmatched = locate(record, mention.quote)
+        if mention.statement is not None and mention.article_claim is not None:
+            mention.article_claim = units.get((aid, mention.statement), mention.article_claim)
         if mention.article_claim is not None:
             mention.corpus_claim = links.get((aid, mention.article_claim))
     return links

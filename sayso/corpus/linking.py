@@ -157,6 +157,8 @@ class ClaimFeatures(dict[str, float]):
     #: The features of each piece of evidence (a statement's content, an author stance's
     #: sentence) on its own.
     parts: list[Features] | None = None
+    #: The statement each of :attr:`parts` is the content of (``None``: an author stance).
+    part_statements: list[str | None] | None = None
 
 
 def claim_parts(feats: Mapping[str, float]) -> list[Features]:
@@ -362,15 +364,21 @@ def excluded_lemmas() -> frozenset[str]:
 
 def claim_evidence_spans(record: ArticleAnalysis, claim: Claim) -> list[tuple[int, int]]:
     """The character spans that state a claim: its statements' contents, author sentences."""
+    return list(claim_evidence(record, claim))
+
+
+def claim_evidence(record: ArticleAnalysis, claim: Claim) -> dict[tuple[int, int], str | None]:
+    """The character spans that state a claim, in order, each with the statement it is the
+    content of (``None`` for an author stance's sentence)."""
     contents = {s.id: s.content.span for s in record.statements}
-    spans: list[tuple[int, int]] = []
+    spans: dict[tuple[int, int], str | None] = {}
     for stance in claim.stances:
         span = contents.get(stance.statement or "", stance.span)
         if span not in spans:
-            spans.append(span)
+            spans[span] = stance.statement if stance.statement in contents else None
     for statement in record.statements:
         if statement.claim == claim.id and statement.content.span not in spans:
-            spans.append(statement.content.span)
+            spans[statement.content.span] = statement.id
     return spans
 
 
@@ -410,10 +418,11 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
     evidence: list[list[str]] = []
     for claim in record.claims:
         feats = ClaimFeatures()
-        spans = claim_evidence_spans(record, claim)
+        spans = claim_evidence(record, claim)
         evidence.append([record.text[start:end] for start, end in spans])
         parts: list[Features] = []
-        for start, end in spans:
+        owners: list[str | None] = []
+        for (start, end), statement_id in spans.items():
             part: Features = {}
             for q in record.quantities:
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
@@ -444,7 +453,9 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 _keep(feats, f, w)
             if part:
                 parts.append(part)
+                owners.append(statement_id)
         feats.parts = parts
+        feats.part_statements = owners
         result[claim.id] = feats
     vectors = embeddings.embed_claims(evidence) if record.claims else None
     if vectors is not None:
@@ -720,25 +731,26 @@ def link_claims(
     con: duckdb.DuckDBPyConnection,
     features: Mapping[str, Features],
     batch: LinkBatch | None = None,
-) -> dict[str, tuple[int, float]]:
-    """For each claim of a new article, the corpus claim it joins (id, score), if any.
+) -> list[Link]:
+    """Link the claims of a new article: where each unit went (:class:`Link`), in order.
 
-    Claims are taken in order; each is compared with its candidates (:func:`candidates_of`:
+    A unit is an article claim, or one of its statements that :func:`split_claim` links
+    apart from it. Claims are taken in order; each unit is compared with its candidates
+    (:func:`candidates_of`:
     the stored corpus claims sharing a content word with it and those the article's earlier
     claims started or joined) by the linking model (:mod:`sayso.corpus.link_model`), and
     joins the one it ranks first when the probability reaches the model's threshold; the
-    score is that probability (1.0 for a claim that starts a corpus claim; a merge keeps it).
+    score is that probability (1.0 for a unit that starts a corpus claim; a merge keeps it).
     When the corpus claim a claim joined comes within :data:`CENTROID_MERGE_THRESHOLD` of
     another candidate and the two share a key word, they are merged (``corpus_claim_merges``; the
-    older id survives, :func:`resolve_claim_id`). A claim that joins none is left out
-    of the result, and the store gives it a new corpus claim with the next free id
-    (``max(id) + 1``, in the article's claim order), the id this function counted on for
-    later claims of the same article. Merges are written to the tables at once; the rest
+    older id survives, :func:`resolve_claim_id`). A unit that joins none starts a corpus
+    claim with the next free id (``max(id) + 1``, in unit order; ``Link.new``), which the
+    store then writes. Merges are written to the tables at once; the rest
     of what the article changes in the linker's tables is written at the end, or, given the
     ``batch`` of a transaction's articles, when the batch is flushed (:class:`LinkBatch`).
     """
     if not features:
-        return {}
+        return []
     own_batch = batch is None
     batch = batch if batch is not None else LinkBatch(con)
     all_features = sorted({f for feats in features.values() for f in feats})
@@ -757,59 +769,80 @@ def link_claims(
     provisional = 0
     assigned: list[_Assigned] = []
     merges: list[tuple[int, int]] = []
-    for claim, feats in features.items():
-        vector = getattr(feats, "vector", None)
+    for claim, claim_feats in features.items():
         # The claim counts in the IDF it is scored with (as do the article's earlier claims):
         # in a young corpus, a word only the stored claim has is then not as telling as one
         # the two share.
         total += 1
-        for f in feats:
+        for f in claim_feats:
             df[f] = df.get(f, 0) + 1
-        chosen = best_candidate(
-            model, feats, vector, centroids, df, total, [item.cid for item in assigned]
+        units = split_claim(
+            model, claim_feats, centroids, df, total, [item.cid for item in assigned]
         )
-        if chosen is not None:
-            score, cid = chosen
-        else:
-            provisional -= 1
-            score, cid = 1.0, provisional
-            centroids[cid] = _Centroid()
-        centroids[cid].add(feats, vector)
-        assigned.append(_Assigned(claim, cid, score, feats, vector))
-        # Merges: the corpus claim the claim joined (or started) now looks like another
-        # candidate, by their lexical centroids, and the two share a key word (not a drone
-        # claim and a hospital claim that both name the drones).
-        keys = centroids[cid].key_words(df, total)
-        partners = [
-            c
-            for c in sorted(centroids, key=_age)
-            if c != cid
-            and keys & centroids[c].key_words(df, total)
-            and centroid_similarity(centroids[cid], centroids[c], df, total)
-            >= CENTROID_MERGE_THRESHOLD
-        ]
-        for other in partners:
-            keep, gone = sorted((cid, other), key=_age)
-            if gone not in centroids or keep not in centroids:
-                continue
-            if gone == max_id:
-                continue  # the store numbers new claims from max(id): never free the max
-            centroids[keep].merge(centroids.pop(gone))
-            for item in assigned:
-                if item.cid == gone:
-                    item.cid, item.moved = keep, True
-            if gone > 0:
-                merges.append((gone, keep))
-            cid = keep
-    # The store's ids for the corpus claims the article starts, in claim order.
+        # A statement linked apart from its claim is a unit of its own: counted as one, and
+        # the words it shares with the rest of its claim are then in two units.
+        for _, unit_feats in units[1:]:
+            total += 1
+            for f in unit_feats.keys() & units[0][1].keys():
+                df[f] += 1
+        for statement, feats in units:
+            vector = getattr(feats, "vector", None)
+            chosen = best_candidate(
+                model, feats, vector, centroids, df, total, [item.cid for item in assigned]
+            )
+            if chosen is not None:
+                score, cid = chosen
+            else:
+                provisional -= 1
+                score, cid = 1.0, provisional
+                centroids[cid] = _Centroid()
+            centroids[cid].add(feats, vector)
+            name = claim if statement is None else unit_id(claim, statement)
+            assigned.append(_Assigned(name, cid, score, feats, vector, claim, statement))
+            # Merges: the corpus claim the claim joined (or started) now looks like another
+            # candidate, by their lexical centroids, and the two share a key word (not a drone
+            # claim and a hospital claim that both name the drones).
+            keys = centroids[cid].key_words(df, total)
+            partners = [
+                c
+                for c in sorted(centroids, key=_age)
+                if c != cid
+                and keys & centroids[c].key_words(df, total)
+                and centroid_similarity(centroids[cid], centroids[c], df, total)
+                >= CENTROID_MERGE_THRESHOLD
+            ]
+            for other in partners:
+                keep, gone = sorted((cid, other), key=_age)
+                if gone not in centroids or keep not in centroids:
+                    continue
+                if gone == max_id:
+                    continue  # the store numbers new claims from max(id): never free the max
+                centroids[keep].merge(centroids.pop(gone))
+                for item in assigned:
+                    if item.cid == gone:
+                        item.cid = keep
+                if gone > 0:
+                    merges.append((gone, keep))
+                cid = keep
+    # The store's ids for the corpus claims the article starts, in unit order; the unit
+    # that started one (the first in it: a merge keeps the older) makes its row.
     final: dict[int, int] = {}
-    links: dict[str, tuple[int, float]] = {}
+    links: list[Link] = []
     for item in assigned:
-        if item.cid < 0 and item.cid not in final:
+        starts = item.cid < 0 and item.cid not in final
+        if starts:
             final[item.cid] = max_id + 1 + len(final)
-            if not item.moved:
-                continue  # left unlinked: the store creates the corpus claim
-        links[item.claim] = (final.get(item.cid, item.cid), item.score)
+        links.append(
+            Link(
+                item.unit,
+                item.claim,
+                item.statement,
+                final.get(item.cid, item.cid),
+                item.score,
+                starts,
+                item.feats,
+            )
+        )
     for old, new in final.items():
         centroids[new] = centroids.pop(old)
     for item in assigned:
@@ -821,16 +854,108 @@ def link_claims(
     return links
 
 
+#: A statement of an article claim is linked apart from it when, by its own words, the
+#: model puts it into another corpus claim than the claim as a whole with at least this
+#: probability.
+DETACH_THRESHOLD = 0.7
+
+
+def unit_id(claim: str, statement: str) -> str:
+    """The id in the store of a statement linked apart from its article claim.
+
+    >>> unit_id("c2", "s5")
+    'c2/s5'
+    """
+    return f"{claim}/{statement}"
+
+
+def split_claim(
+    model: link_model.LinkModel,
+    feats: Mapping[str, float],
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+    article_clusters: Sequence[int],
+) -> list[tuple[str | None, Features]]:
+    """The units an article claim is linked as: ``(None, the claim)``, or, when some of its
+    statements on their own go to another corpus claim than the whole claim with at least
+    :data:`DETACH_THRESHOLD`, ``(None, the rest of the claim)`` followed by
+    ``(statement id, its features)`` for each of them.
+
+    The article analysis groups a speaker's statements, and statements sharing a word, into
+    one claim; when it pools statements about two claims the corpus already tells apart
+    ("Velmora never supplied drones" in a claim about a hospital strike), the statement
+    goes where its own words say. Author stances, and the claim's last statement left,
+    stay with the claim.
+    """
+    whole: list[tuple[str | None, Features]] = [
+        (None, feats if isinstance(feats, dict) else dict(feats))
+    ]
+    parts = getattr(feats, "parts", None) or []
+    owners = getattr(feats, "part_statements", None) or []
+    if len(parts) < 2 or len(owners) != len(parts):
+        return whole
+    vector = getattr(feats, "vector", None)
+    chosen = best_candidate(model, feats, vector, centroids, df, total, article_clusters)
+    target = chosen[1] if chosen is not None else None
+    leaving: list[int] = []
+    for n, (part, owner) in enumerate(zip(parts, owners, strict=True)):
+        if owner is None:
+            continue
+        best = best_candidate(model, part, None, centroids, df, total, article_clusters)
+        if best is not None and best[0] >= DETACH_THRESHOLD and best[1] != target:
+            leaving.append(n)
+    if len(leaving) == len(parts):
+        leaving = leaving[1:]
+    if not leaving:
+        return whole
+    rest = ClaimFeatures()
+    rest.parts = [p for n, p in enumerate(parts) if n not in leaving]
+    rest.part_statements = [o for n, o in enumerate(owners) if n not in leaving]
+    rest.vector = vector
+    for part in rest.parts:
+        for f, w in part.items():
+            _keep(rest, f, w)
+    units: list[tuple[str | None, Features]] = [(None, rest)]
+    for n in leaving:
+        alone = ClaimFeatures(parts[n])
+        alone.parts = [dict(parts[n])]
+        alone.part_statements = [owners[n]]
+        units.append((owners[n], alone))
+    return units
+
+
 @dataclass
 class _Assigned:
-    """A claim of the article being linked, and the corpus claim it is in so far."""
+    """A unit of the article being linked, and the corpus claim it is in so far."""
 
-    claim: str
+    unit: str
     cid: int
     score: float
     feats: Mapping[str, float]
     vector: list[float] | None
-    moved: bool = False  # its corpus claim was merged into another
+    claim: str
+    statement: str | None = None  # a statement linked apart from its claim
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where one unit of a new article was linked: an article claim, or one of its
+    statements linked apart from it (:func:`split_claim`)."""
+
+    #: The unit's id in the store's tables: the claim's id, or :func:`unit_id`.
+    unit: str
+    claim: str
+    #: The statement linked apart from its claim, or ``None`` for the claim (the rest of it).
+    statement: str | None
+    #: The corpus claim's id, as the store numbers it (new ones: ``max(id) + 1``, ...).
+    corpus_claim: int
+    #: The model's probability for the link; 1.0 for a unit that started its corpus claim.
+    score: float
+    #: It started the corpus claim: the store writes the ``corpus_claims`` row.
+    new: bool
+    #: What it was linked on (the store writes them to ``claim_features``).
+    features: Mapping[str, float]
 
 
 def _age(cid: int) -> tuple[int, int]:

@@ -285,8 +285,8 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
                 continue
             seen.update([aid, *([f"url:{record.url}"] if record.url else [])])
             outlet = item.outlet or outlet_of(record.url, record.source)
-            _article_rows(rows, aid, record, item.input_name, outlet)
-            added = _link(con, link_batch, rows, aid, record, item.features)
+            added, units = _link(con, link_batch, rows, aid, record, item.features)
+            _article_rows(rows, aid, record, item.input_name, outlet, units)
             match = neardup.check_and_remember(con, aid, record.text)
             added.duplicate_of = match.original if match else None
             out.append(added)
@@ -352,8 +352,10 @@ def _article_rows(
     rec: ArticleAnalysis,
     input_name: str | None,
     outlet: str | None,
+    units: Mapping[tuple[str, str], str],
 ) -> None:
-    """Add the article's rows of the tables in :data:`_DEFERRED` to ``rows``."""
+    """Add the article's rows of the tables in :data:`_DEFERRED` to ``rows``; a statement
+    in ``units`` ((claim id, statement id) -> unit id) is stored with that unit as its claim."""
     published = iso_date(rec.published)
     rows["articles"].append(
         [
@@ -400,7 +402,7 @@ def _article_rows(
                 s.stance,
                 s.commitment,
                 s.stance_evidence,
-                s.claim,
+                units.get((s.claim or "", s.id), s.claim),
             ]
         )
     for c in rec.claims:
@@ -408,7 +410,7 @@ def _article_rows(
             rows["stances"].append(
                 [
                     aid,
-                    c.id,
+                    units.get((c.id, st.statement or ""), c.id),
                     n,
                     st.holder,
                     holder_key(st.holder, st.holder_entity, entity_name, outlet),
@@ -433,39 +435,39 @@ def _link(
     aid: str,
     rec: ArticleAnalysis,
     features: Mapping[str, Features],
-) -> Added:
-    """Link the article's claims; write their corpus claims and links now, and add their
-    rows and features to the batch's ``rows``."""
+) -> tuple[Added, dict[tuple[str, str], str]]:
+    """Link the article's claims; write their corpus claims and links now, and add the
+    units' rows and features to the batch's ``rows``. Returns the result and the unit of
+    each statement the linker linked apart from its claim (:func:`linking.split_claim`)."""
     added = Added(aid, stored=True, claims=len(rec.claims))
     links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims}, batch)
-    # Read after linking: the linker may merge corpus claims, and counts on new ones taking
-    # the ids after the largest one left.
-    row = con.execute("SELECT coalesce(max(id), 0) FROM corpus_claims").fetchone()
-    next_id = int(row[0]) + 1 if row else 1
-    negated = _corpus_polarity(con, [cid for cid, _ in links.values()])
+    negated_of = {c.id: c.negated for c in rec.claims}
+    negated = _corpus_polarity(con, [link.corpus_claim for link in links if not link.new])
+    text_of = {c.id: c.text for c in rec.claims} | {s.id: s.content.text for s in rec.statements}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    claim_rows = rows["claims"]
-    feature_rows = rows["claim_features"]
     link_rows: list[list[Any]] = []
     new_rows: list[list[Any]] = []
-    for c in rec.claims:
-        feats = features.get(c.id, {})
-        claim_rows.append([aid, c.id, c.text, sum(feats.values())])
-        feature_rows.extend([aid, c.id, f, w] for f, w in sorted(feats.items()))
-        link = links.get(c.id)
-        if link is None:
-            new_rows.append([next_id, c.text, aid, now, c.negated])
-            negated[next_id] = c.negated
-            link = (next_id, 1.0)
-            next_id += 1
+    units: dict[tuple[str, str], str] = {}
+    for link in links:
+        text = text_of[link.statement or link.claim]
+        rows["claims"].append([aid, link.unit, text, sum(link.features.values())])
+        rows["claim_features"].extend(
+            [aid, link.unit, f, w] for f, w in sorted(link.features.items())
+        )
+        claim_negated = negated_of[link.claim]
+        if link.new:
+            new_rows.append([link.corpus_claim, text, aid, now, claim_negated])
+            negated[link.corpus_claim] = claim_negated
             added.new_corpus_claims += 1
         else:
             added.linked_claims += 1
-        reversed_ = c.negated != negated.get(link[0], c.negated)
-        link_rows.append([aid, c.id, link[0], link[1], reversed_])
+        if link.statement is not None:
+            units[(link.claim, link.statement)] = link.unit
+        reversed_ = claim_negated != negated.get(link.corpus_claim, claim_negated)
+        link_rows.append([aid, link.unit, link.corpus_claim, link.score, reversed_])
     _insert_rows(con, "corpus_claims", new_rows)
     _insert_rows(con, "claim_links", link_rows)
-    return added
+    return added, units
 
 
 def _corpus_polarity(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> dict[int, bool]:

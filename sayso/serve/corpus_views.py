@@ -48,6 +48,16 @@ def source_href(key: str) -> str:
     return f"/sources/{quote(key, safe='')}"
 
 
+@dataclass(frozen=True)
+class ArticleLink:
+    """One of an article's claims (or a statement linked apart from it) in the corpus."""
+
+    unit: str
+    corpus_claim: int
+    text: str
+    statement: bool  # a statement the linker linked apart from its article claim
+
+
 @dataclass
 class ClaimFilters:
     """The filters of the claims list (all optional)."""
@@ -220,15 +230,20 @@ class CorpusView:
                 self._records[article_id] = rec
             return self._records[article_id]
 
-    def article_claims(self, article_id: str) -> dict[str, int]:
-        """The article's claim ids and the corpus claims they are linked to."""
+    def article_claims(self, article_id: str) -> list[ArticleLink]:
+        """Where the article's claims went in the corpus, in the order they were linked: each
+        claim, and each statement the linker linked apart from its claim."""
         rows = self._locked(
             lambda: self.corpus.con.execute(
-                "SELECT claim_id, corpus_claim_id FROM claim_links WHERE article_id = ?",
+                """
+                SELECT l.claim_id, l.corpus_claim_id, c.text FROM claim_links l
+                JOIN claims c ON c.article_id = l.article_id AND c.id = l.claim_id
+                WHERE l.article_id = ? ORDER BY l.rowid
+                """,
                 [article_id],
             ).fetchall()
         )
-        return {str(c): int(k) for c, k in rows}
+        return [ArticleLink(str(u), int(k), str(t), "/" in str(u)) for u, k, t in rows]
 
     def href(self, article_id: str, statement_id: str | None, span: tuple[int, int]) -> str:
         """The link to the sentence a stance came from."""

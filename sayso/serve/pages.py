@@ -11,7 +11,7 @@ from sayso.record import ArticleAnalysis
 from sayso.render.html import report_view
 from sayso.serve.analysis import analyse
 from sayso.serve.app import FORM_OVERHEAD, render_page, state_of
-from sayso.serve.corpus_views import ClaimFilters
+from sayso.serve.corpus_views import ArticleLink, ClaimFilters
 from sayso.serve.inputs import NotFound, check_size
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +61,7 @@ async def analyze_form(request: Request) -> HTMLResponse:
 def _article_page(
     request: Request, record: ArticleAnalysis, article_id: str | None
 ) -> HTMLResponse:
-    links: dict[str, int] = {}
+    links: list[ArticleLink] = []
     corpus = state_of(request).corpus
     if article_id is not None and corpus is not None:
         links = corpus.article_claims(article_id)
