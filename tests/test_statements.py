@@ -564,6 +564,19 @@ def test_adding_that_reports_more_words_of_the_same_speaker(nlp: Language) -> No
     ]
 
 
+def test_a_second_that_clause_is_more_of_the_content(nlp: Language) -> None:
+    """The parser may coordinate "and that ..." with the cue itself; its "that" shows it is
+    the cue's second complement, not something else the speaker did."""
+    found = only(
+        nlp,
+        'Rebel spokesman Omar Haddad said the witnesses were "paid actors" and that no '
+        "outsiders had drilled the rebels' gunners.",
+    )
+    assert found.content.text == (
+        'the witnesses were "paid actors" and that no outsiders had drilled the rebels\' gunners'
+    )
+
+
 def test_a_transcripts_speaker_label_is_a_statement(nlp: Language) -> None:
     text = (
         "Part of the interview follows.\n\n"

@@ -702,12 +702,24 @@ def _complement_tokens(cue: Token) -> list[Token]:
         if marks:
             first = min(m.i for m in marks)
             tokens = [t for t in tokens if t.i >= first]
-        return tokens
+        seconds = [c for c in children if _second_that_clause(c)]
+        return tokens + [t for c in seconds for t in c.subtree]
     # Post-posed cue: "Troops crossed the border, the ministry said."
     if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head.i != cue.i:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own and t.i < cue.i]
     return []
+
+
+def _second_that_clause(tok: Token) -> bool:
+    """ "said the men were paid actors and that no foreigners had trained them": a clause
+    the parser coordinated with the cue itself, which its "that" shows to be a second
+    complement of the cue, not a second thing the speaker did."""
+    return (
+        tok.dep_ == "conj"
+        and tok.i > tok.head.i
+        and any(c.dep_ == "mark" and c.lower_ == "that" and c.i < tok.i for c in tok.children)
+    )
 
 
 def _tokens_of(tok: Token | None) -> Iterable[int]:
