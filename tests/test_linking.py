@@ -236,15 +236,13 @@ def test_a_background_statement_does_not_join_the_article_claim(
     assert link["fighting"][0] != arms
 
 
-def _two_bridge_claims(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, *, then_other: bool
-) -> tuple[int, int]:
+def _two_bridge_claims(con: duckdb.DuckDBPyConnection, *, then_other: bool) -> tuple[int, int]:
     """Two stored reports of a bridge blown up, kept apart by a strict model (and, with
     ``then_other``, an unrelated corpus claim stored after them)."""
     _story(con)
     strict_model = link_model.LinkModel(("lexical",), (1.0,), 0.0, threshold=0.99)
-    with monkeypatch.context() as strict, link_model.using(strict_model):
-        strict.setattr(linking, "CENTROID_MERGE_THRESHOLD", 0.9)
+    never_merge = link_model.LinkModel(("centroid",), (1.0,), 0.0, threshold=0.99)
+    with link_model.using(strict_model), link_model.using_merge(never_merge):
         north = _add(con, "n", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:ferry": 1.0}})["c1"]
         south = _add(con, "s", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:tunnel": 1.0}})["c1"]
         if then_other:
@@ -254,9 +252,9 @@ def _two_bridge_claims(
 
 
 def test_two_corpus_claims_a_later_claim_shows_to_be_one_are_merged(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
-    north, south = _two_bridge_claims(con, monkeypatch, then_other=True)
+    north, south = _two_bridge_claims(con, then_other=True)
     # A claim with both their words joins one and brings the two together.
     links = _add(con, "both", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}})
     assert links["c1"] == north
@@ -355,11 +353,11 @@ def test_a_store_from_before_statement_matching_gets_its_statements(
 
 
 def test_the_newest_corpus_claim_is_not_merged_away(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
     # The store numbers new corpus claims from max(id) + 1: freeing the highest id would
     # hand it out again, so that merge waits for a later article.
-    north, south = _two_bridge_claims(con, monkeypatch, then_other=False)
+    north, south = _two_bridge_claims(con, then_other=False)
     _add(con, "both", {"c1": {"w:bridge": 1.0, "w:blow": 1.0, "w:river": 1.0}})
     ids = {int(r[0]) for r in con.execute("SELECT id FROM corpus_claims").fetchall()}
     assert {north, south} <= ids and south == max(ids)

@@ -361,11 +361,11 @@ def _sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, in
 @contextmanager
 def linking_parameters(settings: Sequence[str]) -> Iterator[dict[str, float]]:
     """Change numeric parameters of :mod:`sayso.corpus.linking` (``NAME=VALUE``, upper-case
-    module constants such as ``CENTROID_MERGE_THRESHOLD``) for the duration of the block.
+    module constants such as ``DETACH_THRESHOLD``) for the duration of the block.
 
-    >>> with linking_parameters(["CENTROID_MERGE_THRESHOLD=0.5"]) as changed:
+    >>> with linking_parameters(["DETACH_THRESHOLD=0.5"]) as changed:
     ...     changed
-    {'CENTROID_MERGE_THRESHOLD': 0.5}
+    {'DETACH_THRESHOLD': 0.5}
     >>> linking_parameters(["nope=1"]).__enter__()
     Traceback (most recent call last):
     ...
@@ -402,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="run with a linking parameter changed, e.g. --set CENTROID_MERGE_THRESHOLD=0.3",
+        help="run with a linking parameter changed, e.g. --set DETACH_THRESHOLD=0.6",
     )
     parser.add_argument(
         "--threshold",

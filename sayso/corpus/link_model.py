@@ -15,7 +15,7 @@ linker joins the candidate with the highest probability when it reaches the thre
 >>> round(model.probability([0.5, 1.0]), 3), round(model.probability([0.1, 0.0]), 3)
 (0.881, 0.083)
 >>> sorted(shipped_models())
-['embeddings+lexical', 'lexical']
+['embeddings+lexical', 'lexical', 'merge:embeddings+lexical', 'merge:lexical']
 """
 
 from __future__ import annotations
@@ -50,6 +50,21 @@ FEATURE_NAMES: tuple[str, ...] = (
     "lead",  # the article's first claim is in it
     "no_words_previous",  # the claim has no content word and the preceding claim is in it
     "embedding",  # cosine of the evidence embeddings (0 without the extra)
+)
+
+#: The features of a pair of corpus claims (:func:`merge_features`), which the merge model
+#: reads to decide whether they are one claim.
+MERGE_FEATURE_NAMES: tuple[str, ...] = (
+    "centroid",  # cosine of their IDF-weighted centroids
+    "key_words",  # key words both have (log 1 + n; at least half of the members of each)
+    "shared_words",  # specific content words both have (log 1 + n)
+    "shared_pairs",  # predicate-argument pairs both have (log 1 + n)
+    "shared_entities",  # specific entities both have (log 1 + n)
+    "shared_numbers",  # numbers both have (log 1 + n)
+    "smaller",  # members of the smaller one (log 1 + n)
+    "larger",  # members of the larger one (log 1 + n)
+    "same_article",  # the article being linked has units in both (it told them apart)
+    "merge_embedding",  # cosine of their summed evidence embeddings (0 without the extra)
 )
 
 
@@ -88,7 +103,7 @@ class LinkModel:
     def from_json(cls, obj: Mapping[str, Any]) -> LinkModel:
         """Read a model written by :meth:`to_json`; an unknown feature name is an error."""
         names = tuple(str(n) for n in obj["features"])
-        unknown = set(names) - set(FEATURE_NAMES)
+        unknown = set(names) - set(FEATURE_NAMES) - set(MERGE_FEATURE_NAMES)
         if unknown:
             raise ValueError(f"unknown linking features: {sorted(unknown)}")
         coef = tuple(float(c) for c in obj["coef"])
@@ -127,6 +142,32 @@ def using(model: LinkModel) -> Iterator[LinkModel]:
         yield model
     finally:
         _override.pop()
+
+
+_merge_override: list[LinkModel] = []
+
+#: The prefix of a merge model's entry in the model file: ``merge:<linking method>``.
+MERGE_PREFIX = "merge:"
+
+
+def active_merge_model() -> LinkModel:
+    """The model that decides whether two corpus claims are one (:func:`merge_features`):
+    one set by :func:`using_merge`, else the shipped one of this process's linking method,
+    else the lexical one."""
+    if _merge_override:
+        return _merge_override[-1]
+    models = shipped_models()
+    return models.get(MERGE_PREFIX + embeddings.method(), models[MERGE_PREFIX + "lexical"])
+
+
+@contextmanager
+def using_merge(model: LinkModel) -> Iterator[LinkModel]:
+    """Merge corpus claims with ``model`` inside the block (training, cross-validation)."""
+    _merge_override.append(model)
+    try:
+        yield model
+    finally:
+        _merge_override.pop()
 
 
 @dataclass
@@ -206,3 +247,42 @@ def candidate_features(
     return [
         (c, pair_features(feats, vector, c, centroids[c], df, total, context)) for c in candidates
     ]
+
+
+def merge_features(
+    a: _Centroid,
+    b: _Centroid,
+    df: Mapping[str, int],
+    total: int,
+    *,
+    same_article: bool,
+) -> dict[str, float]:
+    """The features of a pair of corpus claims, by name (:data:`MERGE_FEATURE_NAMES`)."""
+    from sayso.corpus import linking
+
+    def specific(f: str) -> bool:
+        return linking.idf(df.get(f, 0), total) >= linking.SPECIFIC_IDF
+
+    shared = a.features.keys() & b.features.keys()
+
+    def count(prefix: str, *, specific_only: bool = True) -> float:
+        return math.log1p(
+            sum(1 for f in shared if f.startswith(prefix) and (not specific_only or specific(f)))
+        )
+
+    keys = sum(1 for f in shared if a.is_key_word(f, df, total) and b.is_key_word(f, df, total))
+    semantic = 0.0
+    if a.vector is not None and b.vector is not None:
+        semantic = embeddings.cosine(a.vector, b.vector)
+    return {
+        "centroid": linking.centroid_similarity(a, b, df, total),
+        "key_words": math.log1p(keys),
+        "shared_words": count("w:"),
+        "shared_pairs": count("p:", specific_only=False),
+        "shared_entities": count("e:"),
+        "shared_numbers": count("n:", specific_only=False),
+        "smaller": math.log1p(min(a.members, b.members)),
+        "larger": math.log1p(max(a.members, b.members)),
+        "same_article": float(same_article),
+        "merge_embedding": semantic,
+    }

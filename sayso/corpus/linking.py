@@ -50,9 +50,12 @@ written when it commits, a few statements per batch instead of several per artic
 rare, are written at once). Being incremental, the grouping can depend on the ingest order.
 
 **Merges.** A corpus claim started from one noisy claim may later turn out to be another
-one's twin. After each claim, the corpus claim it joined is compared with the other
-candidates; two whose lexical centroids reach :data:`CENTROID_MERGE_THRESHOLD` and share a
-*key word* (a specific content word at least half the members of each have) become one: the
+one's twin. After each unit, the corpus claim it joined is compared with the other
+candidates sharing a specific content word with it (:func:`merge_candidates`) by a second
+learned model, the *merge model* (:func:`sayso.corpus.link_model.merge_features`: the
+cosine of their centroids, the *key words* (specific content words at least half the
+members of each have) and other features they share, their sizes, whether the article has
+claims in both); two it gives a probability from its threshold become one: the
 older id survives, the links of the other move to it, its ``corpus_claims`` row goes, and
 ``corpus_claim_merges`` records ``old_id -> new_id`` (:func:`resolve_claim_id`). The row
 with the highest id is never merged away, since the store numbers new corpus claims from
@@ -102,10 +105,6 @@ IDF_PRIOR = 10
 #: A feature is *specific* from this IDF on (in at most about a third of the stored claims):
 #: what the model's shared-word counts and the merges look at, not a story's main actors.
 SPECIFIC_IDF = 1.0
-#: Two corpus claims whose lexical centroids come this close (cosine) are merged, when they
-#: share a key word (:meth:`_Centroid.key_words`).
-CENTROID_MERGE_THRESHOLD = 0.25
-
 #: Statement matches (the ``statement`` feature) count only statements sharing this many
 #: specific content words ...
 STATEMENT_SHARED = 2
@@ -741,9 +740,9 @@ def link_claims(
     claims started or joined) by the linking model (:mod:`sayso.corpus.link_model`), and
     joins the one it ranks first when the probability reaches the model's threshold; the
     score is that probability (1.0 for a unit that starts a corpus claim; a merge keeps it).
-    When the corpus claim a claim joined comes within :data:`CENTROID_MERGE_THRESHOLD` of
-    another candidate and the two share a key word, they are merged (``corpus_claim_merges``; the
-    older id survives, :func:`resolve_claim_id`). A unit that joins none starts a corpus
+    When the merge model takes the corpus claim a unit joined and another candidate for one
+    claim (:func:`merge_partners`), they are merged (``corpus_claim_merges``; the older id
+    survives, :func:`resolve_claim_id`). A unit that joins none starts a corpus
     claim with the next free id (``max(id) + 1``, in unit order; ``Link.new``), which the
     store then writes. Merges are written to the tables at once; the rest
     of what the article changes in the linker's tables is written at the end, or, given the
@@ -764,6 +763,7 @@ def link_claims(
     # Every claim's statement feature looks at the candidates' statements: read them once.
     batch.read_statements(specific, centroids)
     model = link_model.active_model()
+    merger = link_model.active_merge_model()
     # Corpus claims the article starts get provisional ids -1, -2, ... until the end, when
     # merges are known and the store's ids (max(id) + 1, ... in claim order) can be given.
     provisional = 0
@@ -802,15 +802,9 @@ def link_claims(
             # Merges: the corpus claim the claim joined (or started) now looks like another
             # candidate, by their lexical centroids, and the two share a key word (not a drone
             # claim and a hospital claim that both name the drones).
-            keys = centroids[cid].key_words(df, total)
-            partners = [
-                c
-                for c in sorted(centroids, key=_age)
-                if c != cid
-                and keys & centroids[c].key_words(df, total)
-                and centroid_similarity(centroids[cid], centroids[c], df, total)
-                >= CENTROID_MERGE_THRESHOLD
-            ]
+            partners = merge_partners(
+                merger, cid, centroids, df, total, {item.cid for item in assigned}
+            )
             for other in partners:
                 keep, gone = sorted((cid, other), key=_age)
                 if gone not in centroids or keep not in centroids:
@@ -852,6 +846,48 @@ def link_claims(
     if own_batch:
         batch.flush()
     return links
+
+
+def merge_candidates(
+    cid: int, centroids: Mapping[int, _Centroid], df: Mapping[str, int], total: int
+) -> list[int]:
+    """The corpus claims ``cid`` is compared with for a merge, oldest first: those sharing a
+    specific content word with it."""
+    own = {
+        f
+        for f in centroids[cid].features
+        if f.startswith("w:") and idf(df.get(f, 0), total) >= SPECIFIC_IDF
+    }
+    return [
+        c
+        for c in sorted(centroids, key=_age)
+        if c != cid and not own.isdisjoint(centroids[c].features)
+    ]
+
+
+def merge_partners(
+    merger: link_model.LinkModel,
+    cid: int,
+    centroids: Mapping[int, _Centroid],
+    df: Mapping[str, int],
+    total: int,
+    article_clusters: set[int],
+) -> list[int]:
+    """The corpus claims to merge with ``cid``, oldest first: the candidates
+    (:func:`merge_candidates`) the merge model gives a probability of one claim from its
+    threshold."""
+    partners = []
+    for other in merge_candidates(cid, centroids, df, total):
+        values = link_model.merge_features(
+            centroids[cid],
+            centroids[other],
+            df,
+            total,
+            same_article=cid in article_clusters and other in article_clusters,
+        )
+        if round(merger.probability(merger.select(values)), 9) >= merger.threshold:
+            partners.append(other)
+    return partners
 
 
 #: A statement of an article claim is linked apart from it when, by its own words, the
@@ -903,7 +939,15 @@ def split_claim(
         if owner is None:
             continue
         best = best_candidate(model, part, None, centroids, df, total, article_clusters)
-        if best is not None and best[0] >= DETACH_THRESHOLD and best[1] != target:
+        # Only towards a corpus claim of earlier articles: one of this article's is where
+        # the analysis chose not to put the statement, and the context features would
+        # carry it there on the article's say-so alone.
+        if (
+            best is not None
+            and best[0] >= DETACH_THRESHOLD
+            and best[1] != target
+            and best[1] not in article_clusters
+        ):
             leaving.append(n)
     if len(leaving) == len(parts):
         leaving = leaving[1:]
