@@ -111,27 +111,14 @@ STATEMENT_SHARED = 2
 #: ... and at most this many stored statements are read per article.
 STATEMENT_CANDIDATES = 100
 
-#: Verbs that name one predicate in news reports; each row is one feature, named after its
-#: first word. General English, not one story's words. Only verbs are mapped ("attack drones"
-#: is not a strike).
-PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = (
-    ("supply", "deliver", "send", "transfer", "provide", "ship", "arm", "give", "hand"),
-    ("capture", "seize", "take", "overrun", "control", "hold", "occupy"),
-    ("strike", "hit", "attack", "target", "bomb", "shell"),
-    ("train", "instruct", "teach", "drill"),
-    ("talk", "negotiate", "meet"),
-    ("kill", "slay"),
-    ("withdraw", "retreat"),
-    ("manufacture", "produce", "make", "build"),
+#: The linking lexicon (``sayso/data/linking_lexicon.json``): rows of verbs that name one
+#: predicate in news reports, and of nouns that name one kind of thing or event; each row is
+#: one feature, named after its first word.
+_LEXICON = json.loads(
+    resources.files("sayso").joinpath("data", "linking_lexicon.json").read_text("utf-8")
 )
-#: Nouns that name one kind of thing or event, mapped the same way.
-NOUN_CLASSES: tuple[tuple[str, ...], ...] = (
-    ("lorry", "truck", "vehicle", "convoy"),
-    ("talk", "negotiation", "meeting"),
-    ("strike", "attack", "bombing", "shelling"),
-    ("capture", "seizure", "takeover"),
-    ("supply", "delivery", "transfer", "shipment"),
-)
+PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["verbs"])
+NOUN_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["nouns"])
 
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
