@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -200,7 +200,6 @@ def pair_features(
     def idf_of(f: str) -> float:
         return linking.idf(df.get(f, 0), total)
 
-    specific = linking.SPECIFIC_IDF
     shared = [f for f in feats if f in centroid.features]
     words = [f for f in feats if f.startswith("w:")]
     word_mass = sum(idf_of(f) for f in words)
@@ -210,12 +209,7 @@ def pair_features(
         semantic = embeddings.cosine(vector, centroid.vector)
 
     def count(prefix: str, *, specific_only: bool = False) -> float:
-        n = sum(
-            1
-            for f in shared
-            if f.startswith(prefix) and (not specific_only or idf_of(f) >= specific)
-        )
-        return math.log1p(n)
+        return _count_shared(shared, prefix, df, total, specific_only=specific_only)
 
     return {
         "lexical": linking.centroid_score(feats, centroid, df, total),
@@ -260,15 +254,10 @@ def merge_features(
     """The features of a pair of corpus claims, by name (:data:`MERGE_FEATURE_NAMES`)."""
     from sayso.corpus import linking
 
-    def specific(f: str) -> bool:
-        return linking.idf(df.get(f, 0), total) >= linking.SPECIFIC_IDF
-
     shared = a.features.keys() & b.features.keys()
 
     def count(prefix: str, *, specific_only: bool = True) -> float:
-        return math.log1p(
-            sum(1 for f in shared if f.startswith(prefix) and (not specific_only or specific(f)))
-        )
+        return _count_shared(shared, prefix, df, total, specific_only=specific_only)
 
     keys = sum(1 for f in shared if a.is_key_word(f, df, total) and b.is_key_word(f, df, total))
     semantic = 0.0
@@ -286,3 +275,24 @@ def merge_features(
         "same_article": float(same_article),
         "merge_embedding": semantic,
     }
+
+
+def _count_shared(
+    shared: Iterable[str],
+    prefix: str,
+    df: Mapping[str, int],
+    total: int,
+    *,
+    specific_only: bool,
+) -> float:
+    """log(1 + n) of the ``shared`` features of one kind (``prefix``), only the specific ones
+    (IDF from :data:`~sayso.corpus.linking.SPECIFIC_IDF`) when asked."""
+    from sayso.corpus import linking
+
+    n = sum(
+        1
+        for f in shared
+        if f.startswith(prefix)
+        and (not specific_only or linking.idf(df.get(f, 0), total) >= linking.SPECIFIC_IDF)
+    )
+    return math.log1p(n)

@@ -159,10 +159,8 @@ def pair_examples(
     :data:`BACKGROUND_WEIGHT` when either holds none). With ``merge_policy`` too, the pairs
     that model merges are merged, as the linker does, and the comparisons are those met
     after its merges."""
-    centroids: dict[int, linking._Centroid] = {}
-    keys_of: dict[int, Counter[str]] = {}
-    df: dict[str, int] = {}
-    total = 0
+    state = _Replay()
+    centroids, keys_of, df = state.centroids, state.keys_of, state.df
     cluster_of: dict[str, int] = {}
     rows: list[list[float]] = []
     labels: list[int] = []
@@ -171,7 +169,8 @@ def pair_examples(
     for article in story:
         context = ArticleContext()
         for claim, feats in article.features.items():
-            total += 1
+            state.total += 1
+            total = state.total
             for f in feats:
                 df[f] = df.get(f, 0) + 1
             key = article.labels.get(claim)
@@ -179,7 +178,7 @@ def pair_examples(
             cands = linking.candidates_of(feats, centroids, context.clusters)
             scored = candidate_features(feats, vector, cands, centroids, df, total, context)
             for cid, values in scored:
-                held = keys_of[cid].most_common(1)[0][0] if keys_of[cid] else None
+                held = state.held(cid)
                 rows.append([values[n] for n in names])
                 labels.append(int(key is not None and held == key))
                 weights.append(1.0 if key is not None else BACKGROUND_WEIGHT)
@@ -200,60 +199,61 @@ def pair_examples(
                 keys_of[target][key] += 1
             context.clusters.append(target)
             if merges is not None:
-                _merge_rows(merges, merge_names, target, centroids, keys_of, df, total, context)
+                state.merge_rows(merges, merge_names, target, context)
             if merge_policy is not None:
-                _merge(merge_policy, target, centroids, keys_of, df, total, context)
+                state.merge(merge_policy, target, context)
     return rows, labels, weights
 
 
-def _merge(
-    policy: LinkModel,
-    target: int,
-    centroids: dict[int, linking._Centroid],
-    keys_of: dict[int, Counter[str]],
-    df: dict[str, int],
-    total: int,
-    context: ArticleContext,
-) -> None:
-    """Merge the corpus claims ``policy`` merges with ``target`` into the oldest of them."""
-    partners = linking.merge_partners(policy, target, centroids, df, total, set(context.clusters))
-    for other in partners:
-        keep, gone = sorted((target, other))
-        if keep not in centroids or gone not in centroids:
-            continue
-        centroids[keep].merge(centroids.pop(gone))
-        keys_of[keep].update(keys_of.pop(gone))
-        context.clusters = [keep if c == gone else c for c in context.clusters]
-        target = keep
+@dataclass
+class _Replay:
+    """The linker's state while a story is replayed: corpus claims, the gold keys of their
+    members, document frequencies, claims counted."""
 
+    centroids: dict[int, linking._Centroid] = field(default_factory=dict)
+    keys_of: dict[int, Counter[str]] = field(default_factory=dict)
+    df: dict[str, int] = field(default_factory=dict)
+    total: int = 0
 
-def _merge_rows(
-    out: Examples,
-    names: Sequence[str],
-    target: int,
-    centroids: dict[int, linking._Centroid],
-    keys_of: dict[int, Counter[str]],
-    df: dict[str, int],
-    total: int,
-    context: ArticleContext,
-) -> None:
-    """The merge model's comparisons of corpus claim ``target`` with the others."""
-    held = keys_of[target].most_common(1)[0][0] if keys_of[target] else None
-    for other in linking.merge_candidates(target, centroids, df, total):
-        other_held = keys_of[other].most_common(1)[0][0] if keys_of[other] else None
-        values = link_model.merge_features(
-            centroids[target],
-            centroids[other],
-            df,
-            total,
-            same_article=other in context.clusters,
+    def held(self, cid: int) -> str | None:
+        """The gold claim corpus claim ``cid`` holds: most of its annotated members'."""
+        keys = self.keys_of[cid]
+        return keys.most_common(1)[0][0] if keys else None
+
+    def merge_rows(
+        self, out: Examples, names: Sequence[str], target: int, context: ArticleContext
+    ) -> None:
+        """The merge model's comparisons of corpus claim ``target`` with the others."""
+        held = self.held(target)
+        for other in linking.merge_candidates(target, self.centroids, self.df, self.total):
+            other_held = self.held(other)
+            values = link_model.merge_features(
+                self.centroids[target],
+                self.centroids[other],
+                self.df,
+                self.total,
+                same_article=other in context.clusters,
+            )
+            gold = held is not None and other_held is not None
+            out.add(
+                [values[n] for n in names],
+                gold and held == other_held,
+                1.0 if gold else BACKGROUND_WEIGHT,
+            )
+
+    def merge(self, policy: LinkModel, target: int, context: ArticleContext) -> None:
+        """Merge the corpus claims ``policy`` merges with ``target`` into the oldest."""
+        partners = linking.merge_partners(
+            policy, target, self.centroids, self.df, self.total, set(context.clusters)
         )
-        gold = held is not None and other_held is not None
-        out.add(
-            [values[n] for n in names],
-            gold and held == other_held,
-            1.0 if gold else BACKGROUND_WEIGHT,
-        )
+        for other in partners:
+            keep, gone = sorted((target, other))
+            if keep not in self.centroids or gone not in self.centroids:
+                continue
+            self.centroids[keep].merge(self.centroids.pop(gone))
+            self.keys_of[keep].update(self.keys_of.pop(gone))
+            context.clusters = [keep if c == gone else c for c in context.clusters]
+            target = keep
 
 
 def fit(
