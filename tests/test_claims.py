@@ -114,14 +114,37 @@ def test_a_claim_named_as_such_with_a_stance_reacts_to_the_claim_under_discussio
 
 
 def test_a_claim_named_without_a_stance_towards_it_is_not_counted_as_one() -> None:
-    # "said the accusation was an attempt to ..." says nothing of the accusation's truth:
-    # the officials must not be recorded as asserting it.
+    # "said the accusation was a matter for the courts" says nothing of the accusation's
+    # truth: the spokesman must not be recorded as asserting it.
     record = sayso.analyze(
         "Officials in Tovalle said Ostrel had hacked the election servers. "
-        "A spokesman in Ostrel said the accusation was an attempt to hide a failed election."
+        "A spokesman in Ostrel said the accusation was a matter for the courts."
     )
     c1 = next(c for c in record.claims if c.id == "c1")
     assert {s.holder for s in c1.stances} == {"Officials in Tovalle"}
+
+
+@pytest.mark.parametrize(
+    ("judgement", "evidence"),
+    [
+        ("the accusation was an attempt to distract from its own losses", "attempt to distract"),
+        ("the report was a cynical smear", "cynical smear"),
+        ("these claims were a crude provocation", "crude provocation"),
+    ],
+)
+def test_a_named_claim_judged_as_a_bad_thing_is_denied(judgement: str, evidence: str) -> None:
+    # Its words are asserted, and by them the claim they name is denied: the spokesman is
+    # recorded as denying the hacking, not as asserting a claim of their own.
+    record = sayso.analyze(
+        "Officials in Tovalle said Ostrel had hacked the election servers. "
+        f"A spokesman in Ostrel said {judgement}."
+    )
+    assert stances_of(record, "c1") == {
+        "Officials in Tovalle": "asserts",
+        "spokesman in Ostrel": "denies",
+    }
+    spokesman = record.statements[1]
+    assert spokesman.stance == "denies" and spokesman.stance_evidence.startswith(evidence)
 
 
 @pytest.mark.parametrize(

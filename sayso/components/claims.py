@@ -30,6 +30,7 @@ from sayso.components.entities import EntityIndex
 from sayso.doc_types import AUTHOR, Attribution, ClaimGroup, StanceEvidence, register_extensions
 from sayso.record import StanceLabel
 from sayso.stance.classify import classify_stance
+from sayso.stance.judgement import names_a_claim
 from sayso.stance.lexicon import load_lexicon
 
 #: Overlap coefficient of content words above which two contents state the same claim.
@@ -364,33 +365,15 @@ def _pointing_subject(token: Token) -> bool:
     )
 
 
-#: Determiners that make a noun point at something already said ("the accusation").
-_POINTING_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
-#: Dependents that give a noun a proposition of its own ("the report that troops crossed").
-_CLAUSAL_DEPS = frozenset({"acl", "relcl", "ccomp"})
-
-
 def _names_a_claim(content: Span) -> bool:
     """A content whose subject or object is a claim named as such, with a determiner or a
     possessor and no clause of its own: "the accusation" in 'called the accusation "baseless
-    and absurd"', "Kyiv's claims" in 'dismissed Kyiv's claims as lies'.
-
-    The nouns are the ``claim_nouns`` of ``sayso/data/stance_lexicon.json``.
-    """
-    nouns = load_lexicon().claim_nouns
-    for token in content:
-        if token.pos_ != "NOUN" or token.lemma_.lower() not in nouns:
-            continue
-        if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "ROOT", "oprd"):
-            continue
-        children = list(token.children)
-        pointing = any(
-            (c.dep_ == "det" and c.lower_ in _POINTING_DETERMINERS) or c.dep_ == "poss"
-            for c in children
-        )
-        if pointing and not any(c.dep_ in _CLAUSAL_DEPS for c in children):
-            return True
-    return False
+    and absurd"', "Kyiv's claims" in 'dismissed Kyiv's claims as lies'
+    (:func:`sayso.stance.judgement.names_a_claim`)."""
+    return any(
+        token.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT", "oprd") and names_a_claim(token)
+        for token in content
+    )
 
 
 def _claim_owner(content: Span) -> Token | None:

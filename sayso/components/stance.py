@@ -17,6 +17,8 @@ from sayso.attribution.extract import cannot_check
 from sayso.attribution.lexicon import load_attribution_words
 from sayso.doc_types import Attribution, register_extensions
 from sayso.stance.classify import classify_stance, refers_back
+from sayso.stance.judgement import negative_judgement
+from sayso.stance.lexicon import load_lexicon
 
 
 def _frame_text(att: Attribution) -> str:
@@ -102,6 +104,14 @@ class StanceComponent:
                 # cannot check a claim neither asserts nor denies it.
                 att.stance, att.commitment = "cannot_confirm", 0
                 att.stance_evidence = f"cannot {att.cue.root.lemma_.lower()} it"
+            if res.label == "asserts":
+                judged = negative_judgement(att.content)
+                if judged is not None:
+                    # "said the accusation was an attempt to distract": asserts its words,
+                    # and by them denies the claim it names.
+                    att.stance = "denies"
+                    att.commitment = load_lexicon().commitment["denies_weak"]
+                    att.stance_evidence = judged
             att.refers_to = None
             if pos > 0 and refers_back(att.cue.text, content, sentence=frame):
                 j = _referent(statements, order, pos)
