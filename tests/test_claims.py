@@ -288,3 +288,30 @@ def test_a_claim_named_by_its_holder_is_that_holders_claim(reaction: str) -> Non
     )
     bridge = next(c for c in record.claims if "bridge" in c.text)
     assert stances_of(record, bridge.id).get("Harbour Post") == "cannot_confirm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The speaker spoke on the claim before: their own claim, not the one just told.
+        "The army said rebel gunners had shelled the school in Varn. "
+        "The rebels said they had not fired a single shell at the school. "
+        "The governor said the bridge at Kell had reopened on Monday. "
+        "The rebels repeated their denial.",
+        # They did not: the claim under discussion, not what another speaker just said.
+        "The army said rebel gunners had shelled the school in Varn. "
+        "The army said the gunners had fired from the hills above the town. "
+        "The governor said the bridge at Kell had reopened on Monday. "
+        "The rebels repeated their denial.",
+    ],
+)
+def test_a_speakers_own_named_claim_is_their_claim_not_the_last_told(text: str) -> None:
+    record = sayso.analyze(text)
+    last = record.statements[-1]
+    assert (last.speaker.name, last.content.text, last.stance) == (
+        "rebels",
+        "their denial",
+        "denies",
+    )
+    school = next(c for c in record.claims if "school" in c.text)
+    assert last.claim == school.id

@@ -102,6 +102,12 @@ class ClaimsComponent:
                 owner = _claim_owner(st.content)
                 held = _last_statement_of(owner, statements[:i], entity_of) if owner else None
                 target = claim_of[held] if held is not None else just_told
+                if owner is None and _own_claim(st.content):
+                    # "The militia repeated its denial": the speaker's own stance, on the
+                    # claim of their last statement, else on the claim under discussion (not
+                    # on what another speaker just said).
+                    mine = [j for j in range(i) if _same_speaker(st, statements[j])]
+                    target = claim_of[mine[-1]] if mine else claims.topic()
                 # "it had not sent any": a short restatement, not a judgement ("this is not
                 # true") of the claim
                 restates = _has_own_predicate(st.content)
@@ -386,6 +392,19 @@ def _claim_owner(content: Span) -> Token | None:
                 if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):
                     return child
     return None
+
+
+#: Possessive determiners that make a named claim the speaker's own ("its denial").
+_OWN = frozenset({"its", "his", "her", "their", "our", "my"})
+
+
+def _own_claim(content: Span) -> bool:
+    """A content naming the speaker's own claim: "its denial", "their account"."""
+    return any(
+        names_a_claim(token)
+        and any(c.dep_ == "poss" and c.lower_ in _OWN for c in token.children)
+        for token in content
+    )
 
 
 def _last_statement_of(
