@@ -401,8 +401,7 @@ _OWN = frozenset({"its", "his", "her", "their", "our", "my"})
 def _own_claim(content: Span) -> bool:
     """A content naming the speaker's own claim: "its denial", "their account"."""
     return any(
-        names_a_claim(token)
-        and any(c.dep_ == "poss" and c.lower_ in _OWN for c in token.children)
+        names_a_claim(token) and any(c.dep_ == "poss" and c.lower_ in _OWN for c in token.children)
         for token in content
     )
 
