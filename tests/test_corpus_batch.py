@@ -256,3 +256,25 @@ def test_workers_other_than_0_or_1_are_refused(tmp_path: Path, nlp: Language) ->
 
     with Corpus(tmp_path / "c.duckdb") as corpus, pytest.raises(SaysoError, match="0 or 1"):
         corpus.ingest([tmp_path], nlp=nlp, workers=2)
+
+
+def test_an_error_that_ended_the_transaction_itself_is_the_error_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DuckDB may end a transaction itself on an out-of-memory error; the rollback after it
+    # must not replace that error with "no transaction is active", or the ingest could not
+    # tell an out-of-memory batch (retried with more memory) from a broken store.
+    from sayso.record import ArticleAnalysis
+
+    con = store.connect(tmp_path / "t.duckdb")
+
+    def out_of_memory(*_: object) -> set[str]:
+        con.rollback()  # as DuckDB does when it gives up the transaction
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(store, "_stored_keys", out_of_memory)
+    with pytest.raises(duckdb.OutOfMemoryException):
+        store.add_article(con, ArticleAnalysis(text="A report."), {})
+    monkeypatch.undo()
+    assert store.add_article(con, ArticleAnalysis(text="A report."), {}).stored
+    con.close()

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -295,9 +296,17 @@ def add_articles(con: duckdb.DuckDBPyConnection, items: Sequence[Pending]) -> li
             _insert_rows(con, table, rows[table])
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
     return out
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if the error that interrupted it left one: DuckDB may
+    end it itself (seen on an out-of-memory error under a tight ``memory_limit``), and a
+    second error from the rollback must not hide the first."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.rollback()
 
 
 #: Tables :func:`add_articles` writes once per batch, in this order.
