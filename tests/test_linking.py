@@ -442,7 +442,10 @@ def _pooled_article(con: duckdb.DuckDBPyConnection) -> str:
         ],
     )
     record = ArticleAnalysis(text=text, statements=statements, claims=[claim])
-    return store.add_article(con, record, {"c1": feats}).article_id
+    added = store.add_article(con, record, {"c1": feats})
+    # One claim and one statement linked apart from it: two units, both linked.
+    assert (added.claims, added.statements_apart, added.linked_claims) == (1, 1, 2)
+    return added.article_id
 
 
 def test_a_statement_pooled_with_another_claim_is_linked_where_its_words_say(
@@ -514,3 +517,15 @@ def test_the_article_page_shows_where_each_unit_went(tmp_path: Path) -> None:
     assert f'href="/claims/{stored["supply"]}"' in page
     assert f'href="/claims/{stored["hospital"]}"' in page
     assert "linked apart from its claim:</span> a drone hit the hospital" in page
+
+
+def test_the_ingest_summary_counts_statements_linked_apart() -> None:
+    from sayso.corpus.ingest import IngestReport
+
+    report = IngestReport(
+        stored=1, claims=3, statements_apart=1, linked_claims=2, new_corpus_claims=2
+    )
+    assert "3 claims and 1 statement linked apart from its claim: 2 linked to earlier " in (
+        report.summary()
+    )
+    assert "3 claims: 2 linked" in IngestReport(claims=3, linked_claims=2).summary()

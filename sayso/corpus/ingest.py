@@ -249,6 +249,7 @@ class IngestReport:
     near_duplicates: int = 0  # stored, linked to their original, stances not counted again
     failed: int = 0
     claims: int = 0
+    statements_apart: int = 0  # linked apart from their claim, counted as new or linked
     new_corpus_claims: int = 0
     linked_claims: int = 0
     seconds: float = 0.0
@@ -265,9 +266,16 @@ class IngestReport:
             f"stored {self.stored} articles ({self.duplicates} already stored, "
             f"{self.failed} skipped), {self.near_duplicates} of them near-duplicates, "
             f"in {self.seconds:.1f} s, {self.rate:.1f} articles/s; "
-            f"{self.claims} claims: {self.linked_claims} linked to earlier claims, "
+            f"{self.claims} claims{self._apart()}: {self.linked_claims} linked to earlier "
+            "claims, "
             f"{self.new_corpus_claims} new ({linking_method()} linking)"
         )
+
+    def _apart(self) -> str:
+        n = self.statements_apart
+        if n == 1:
+            return " and 1 statement linked apart from its claim"
+        return f" and {n} statements linked apart from their claims" if n else ""
 
 
 def ingest_paths(
@@ -515,6 +523,7 @@ def _count(report: IngestReport, added: Added) -> None:
     report.stored += 1
     report.near_duplicates += added.duplicate_of is not None
     report.claims += added.claims
+    report.statements_apart += added.statements_apart
     report.new_corpus_claims += added.new_corpus_claims
     report.linked_claims += added.linked_claims
 

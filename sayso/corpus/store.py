@@ -225,6 +225,9 @@ class Added:
     article_id: str
     stored: bool  # False: it was already in the store
     claims: int = 0
+    #: Statements linked apart from their claim (:func:`linking.split_claim`); with the
+    #: claims, they are the units counted as new or linked.
+    statements_apart: int = 0
     new_corpus_claims: int = 0
     linked_claims: int = 0
     duplicate_of: str | None = None  # the original, when this article is a near-duplicate
@@ -472,6 +475,7 @@ def _link(
             added.linked_claims += 1
         if link.statement is not None:
             units[(link.claim, link.statement)] = link.unit
+            added.statements_apart += 1
         reversed_ = claim_negated != negated.get(link.corpus_claim, claim_negated)
         link_rows.append([aid, link.unit, link.corpus_claim, link.score, reversed_])
     _insert_rows(con, "corpus_claims", new_rows)
