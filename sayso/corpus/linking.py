@@ -894,7 +894,7 @@ def unit_id(claim: str, statement: str) -> str:
 
 def split_claim(
     model: link_model.LinkModel,
-    feats: Mapping[str, float],
+    feats: Features,
     centroids: Mapping[int, _Centroid],
     df: Mapping[str, int],
     total: int,
@@ -911,9 +911,7 @@ def split_claim(
     goes where its own words say. Author stances, and the claim's last statement left,
     stay with the claim.
     """
-    whole: list[tuple[str | None, Features]] = [
-        (None, feats if isinstance(feats, dict) else dict(feats))
-    ]
+    whole: list[tuple[str | None, Features]] = [(None, feats)]
     parts = getattr(feats, "parts", None) or []
     owners = getattr(feats, "part_statements", None) or []
     if len(parts) < 2 or len(owners) != len(parts):
@@ -925,6 +923,8 @@ def split_claim(
     for n, (part, owner) in enumerate(zip(parts, owners, strict=True)):
         if owner is None:
             continue
+        # A statement has no embedding of its own (one is computed per claim): it is
+        # compared by its words.
         best = best_candidate(model, part, None, centroids, df, total, article_clusters)
         # Only towards a corpus claim of earlier articles: one of this article's is where
         # the analysis chose not to put the statement, and the context features would
