@@ -278,3 +278,26 @@ def test_an_error_that_ended_the_transaction_itself_is_the_error_reported(
     monkeypatch.undo()
     assert store.add_article(con, ArticleAnalysis(text="A report."), {}).stored
     con.close()
+
+
+def test_a_batch_whose_transaction_duckdb_ended_on_out_of_memory_is_retried(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on CI's machine: the first batch runs out of memory and DuckDB gives the transaction
+    # up itself; the writer doubles the memory limit and writes the batch again.
+    feed = tmp_path / "story.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": text}) for text in STORY) + "\n")
+    stored_keys = store._stored_keys
+    failures = []
+
+    def out_of_memory_once(con: duckdb.DuckDBPyConnection, items: object) -> set[str]:
+        if not failures:
+            failures.append(1)
+            con.rollback()
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return stored_keys(con, items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_stored_keys", out_of_memory_once)
+    with Corpus(tmp_path / "c.duckdb") as corpus:
+        report = corpus.ingest([feed], nlp=nlp, workers=0)
+        assert (report.stored, report.failed, failures) == (4, 0, [1])
