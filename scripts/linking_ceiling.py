@@ -41,8 +41,8 @@ from sayso.corpus.evaluate_linking import (  # noqa: E402
     locate,
     pairwise_scores,
     read_gold,
+    story_files,
 )
-from sayso.corpus.ingest import ARTICLE_SUFFIXES  # noqa: E402
 from sayso.ingest import load_source  # noqa: E402
 from sayso.pipeline import load_pipeline, run_pipeline  # noqa: E402
 
@@ -63,9 +63,7 @@ class ArticleClaim:
 def read_claims(directory: Path, nlp: Any) -> list[ArticleClaim]:
     """The story's article claims in publication order, with their gold quotes."""
     mentions = read_gold(directory / GOLD_FILE)
-    files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-    )
+    files = story_files(directory)
     claims: list[ArticleClaim] = []
     for number, path in enumerate(files):
         article = load_source(str(path))

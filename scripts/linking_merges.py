@@ -4,12 +4,13 @@ Usage::
 
     .venv/bin/python scripts/linking_merges.py STORY_DIR
 
-The story's articles (``.md``, file-name order) are ingested one by one into a fresh store;
-each merge the merge model decides (:func:`sayso.corpus.linking.merge_partners`) is printed
-as one line: the article, the corpus claim the unit just joined and its members, the one it
-takes in and its members (negative ids are corpus claims the article started), the merge
-model's probability and the features that are not 0. The last line counts the merges and
-how many of them join two corpus claims the same article has claims in.
+The story's articles (``evaluate_linking.story_files``, in file-name order) are ingested
+one by one into a fresh store; each merge the merge model decides
+(:func:`sayso.corpus.linking.merge_partners`) is printed as one line: the article, the
+corpus claim the unit just joined and its members, the one it takes in and its members
+(negative ids are corpus claims the article started), the merge model's probability and
+the features that are not 0. The last line counts the merges and how many of them join two
+corpus claims the same article has claims in.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from pathlib import Path
 
 from sayso.corpus import link_model, linking
 from sayso.corpus.api import Corpus
+from sayso.corpus.evaluate_linking import story_files
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("story", type=Path, help="a directory of articles")
     args = parser.parse_args(argv)
-    files = sorted(p for p in args.story.iterdir() if p.suffix in (".md", ".txt", ".html"))
+    files = story_files(args.story)
     if not files:
         print(f"no articles in {args.story}", file=sys.stderr)
         return 2

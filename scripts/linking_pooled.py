@@ -41,15 +41,13 @@ from sayso.corpus.evaluate_linking import (  # noqa: E402
     _scores_over,
     pairwise_scores,
     read_gold,
+    story_files,
 )
-from sayso.corpus.ingest import ARTICLE_SUFFIXES  # noqa: E402
 
 
 def story_figures(directory: Path) -> dict[str, Any]:
     mentions = read_gold(directory / GOLD_FILE)
-    files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-    )
+    files = story_files(directory)
     with tempfile.TemporaryDirectory() as tmp, Corpus(Path(tmp) / "pooled.duckdb") as corpus:
         corpus.ingest(files, progress=False)
         _map_mentions(corpus, mentions)

@@ -92,6 +92,14 @@ def read_gold(path: Path) -> list[GoldMention]:
     return mentions
 
 
+def story_files(directory: Path) -> list[Path]:
+    """A story's article files (the suffixes ``sayso ingest`` reads as articles), in file
+    name order, which is publication order; ``gold.jsonl`` is not one of them."""
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
+
+
 def pairwise_scores(
     gold: Sequence[str], predicted: Sequence[object | None]
 ) -> dict[str, float | int]:
@@ -154,9 +162,7 @@ def evaluate_linking(
     if not gold_path.is_file():
         raise SaysoError(f"no {GOLD_FILE} in {directory}")
     mentions = read_gold(gold_path)
-    files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-    )
+    files = story_files(directory)
     if not files:
         raise SaysoError(f"no articles in {directory}")
     with tempfile.TemporaryDirectory() as tmp:

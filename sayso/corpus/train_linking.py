@@ -53,8 +53,13 @@ from typing import Any
 from spacy.language import Language
 
 from sayso.corpus import embeddings, link_model, linking
-from sayso.corpus.evaluate_linking import GOLD_FILE, evaluate_linking, locate, read_gold
-from sayso.corpus.ingest import ARTICLE_SUFFIXES
+from sayso.corpus.evaluate_linking import (
+    GOLD_FILE,
+    evaluate_linking,
+    locate,
+    read_gold,
+    story_files,
+)
 from sayso.corpus.link_model import (
     FEATURE_NAMES,
     MERGE_FEATURE_NAMES,
@@ -99,9 +104,7 @@ def read_story(directory: Path, nlp: Language) -> list[StoryArticle]:
     if not gold_path.is_file():
         raise SaysoError(f"no {GOLD_FILE} in {directory}")
     mentions = read_gold(gold_path)
-    files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-    )
+    files = story_files(directory)
     story: list[StoryArticle] = []
     for path in files:
         article = load_source(str(path))
