@@ -484,9 +484,10 @@ def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConne
     feats = ClaimFeatures({**supply, "w:rifle": 1.0})
     feats.parts = [supply, {**STORY, "w:supply": 1.0, "w:rifle": 1.0}]
     feats.part_statements = ["s1", "s2"]
-    units = linking.split_claim(
-        link_model.active_model(), feats, *_linker_state(con), article_clusters=[]
-    )
+    centroids, df, total = _linker_state(con)
+    model = link_model.active_model()
+    whole = linking.best_candidate(model, feats, None, centroids, df, total, [])
+    units = linking.split_claim(model, feats, whole, centroids, df, total, [])
     assert [statement for statement, _ in units] == [None]
     assert _add(con, "rifles", {"c1": feats})["c1"] == stored["supply"]
 

@@ -348,11 +348,6 @@ def excluded_lemmas() -> frozenset[str]:
     return frozenset(words | {w.lower() for w in STOP_WORDS})
 
 
-def claim_evidence_spans(record: ArticleAnalysis, claim: Claim) -> list[tuple[int, int]]:
-    """The character spans that state a claim: its statements' contents, author sentences."""
-    return list(claim_evidence(record, claim))
-
-
 def claim_evidence(record: ArticleAnalysis, claim: Claim) -> dict[tuple[int, int], str | None]:
     """The character spans that state a claim, in order, each with the statement it is the
     content of (``None`` for an author stance's sentence)."""
@@ -548,10 +543,6 @@ class _Centroid:
             else:
                 self.vector = [a + float(b) for a, b in zip(self.vector, vector, strict=True)]
 
-    def key_words(self, df: Mapping[str, int], total: int) -> set[str]:
-        """Its key words (:meth:`is_key_word`)."""
-        return {f for f in self.features if self.is_key_word(f, df, total)}
-
     def is_key_word(self, feature: str, df: Mapping[str, int], total: int) -> bool:
         """Whether ``feature`` is one of its key words: a content word that at least half its
         members have and that is not common in the corpus (IDF at least
@@ -671,7 +662,7 @@ def shares_its_content(
     """Whether a claim may join a corpus claim at all: a reaction with at most
     :data:`OWN_CONTENT_WORDS` specific words of its own ("a story for children") may join on
     its article's context alone; a claim with a proposition of its own must share part of
-    it: one of the corpus claim's key words (:meth:`_Centroid.key_words`), a number or a
+    it: one of the corpus claim's key words (:meth:`_Centroid.is_key_word`), a number or a
     predicate-argument pair. A corpus claim that has taken in loosely related claims has
     fewer key words, so it does not go on growing by the story's vocabulary alone."""
     own = {f for f in feats if f.startswith("w:") and idf(df.get(f, 0), total) >= SPECIFIC_IDF}
@@ -763,9 +754,11 @@ def link_claims(
         total += 1
         for f in claim_feats:
             df[f] = df.get(f, 0) + 1
-        units = split_claim(
-            model, claim_feats, centroids, df, total, [item.cid for item in assigned]
+        context = [item.cid for item in assigned]
+        whole = best_candidate(
+            model, claim_feats, getattr(claim_feats, "vector", None), centroids, df, total, context
         )
+        units = split_claim(model, claim_feats, whole, centroids, df, total, context)
         # A statement linked apart from its claim is a unit of its own: counted as one, and
         # the words it shares with the rest of its claim are then in two units.
         for _, unit_feats in units[1:]:
@@ -774,8 +767,13 @@ def link_claims(
                 df[f] += 1
         for statement, feats in units:
             vector = getattr(feats, "vector", None)
-            chosen = best_candidate(
-                model, feats, vector, centroids, df, total, [item.cid for item in assigned]
+            # Unsplit, the claim was scored above with these very counts and context.
+            chosen = (
+                whole
+                if len(units) == 1
+                else best_candidate(
+                    model, feats, vector, centroids, df, total, [item.cid for item in assigned]
+                )
             )
             if chosen is not None:
                 score, cid = chosen
@@ -786,9 +784,8 @@ def link_claims(
             centroids[cid].add(feats, vector)
             name = claim if statement is None else unit_id(claim, statement)
             assigned.append(_Assigned(name, cid, score, feats, vector, claim, statement))
-            # Merges: the corpus claim the claim joined (or started) now looks like another
-            # candidate, by their lexical centroids, and the two share a key word (not a drone
-            # claim and a hospital claim that both name the drones).
+            # Merges: the merge model may now take the corpus claim the unit joined (or
+            # started) and another candidate for one claim.
             partners = merge_partners(
                 merger, cid, centroids, df, total, {item.cid for item in assigned}
             )
@@ -895,13 +892,15 @@ def unit_id(claim: str, statement: str) -> str:
 def split_claim(
     model: link_model.LinkModel,
     feats: Features,
+    chosen: tuple[float, int] | None,
     centroids: Mapping[int, _Centroid],
     df: Mapping[str, int],
     total: int,
     article_clusters: Sequence[int],
 ) -> list[tuple[str | None, Features]]:
     """The units an article claim is linked as: ``(None, the claim)``, or, when some of its
-    statements on their own go to another corpus claim than the whole claim with at least
+    statements on their own go to another corpus claim than the whole claim (``chosen``, its
+    :func:`best_candidate`) with at least
     :data:`DETACH_THRESHOLD`, ``(None, the rest of the claim)`` followed by
     ``(statement id, its features)`` for each of them.
 
@@ -916,8 +915,6 @@ def split_claim(
     owners = getattr(feats, "part_statements", None) or []
     if len(parts) < 2 or len(owners) != len(parts):
         return whole
-    vector = getattr(feats, "vector", None)
-    chosen = best_candidate(model, feats, vector, centroids, df, total, article_clusters)
     target = chosen[1] if chosen is not None else None
     leaving: list[int] = []
     for n, (part, owner) in enumerate(zip(parts, owners, strict=True)):
@@ -943,7 +940,7 @@ def split_claim(
     rest = ClaimFeatures()
     rest.parts = [p for n, p in enumerate(parts) if n not in leaving]
     rest.part_statements = [o for n, o in enumerate(owners) if n not in leaving]
-    rest.vector = vector
+    rest.vector = getattr(feats, "vector", None)
     for part in rest.parts:
         for f, w in part.items():
             _keep(rest, f, w)
