@@ -30,8 +30,7 @@ from sayso.components.entities import EntityIndex
 from sayso.doc_types import AUTHOR, Attribution, ClaimGroup, StanceEvidence, register_extensions
 from sayso.record import StanceLabel
 from sayso.stance.classify import classify_stance
-from sayso.stance.judgement import names_a_claim
-from sayso.stance.lexicon import load_lexicon
+from sayso.stance.judgement import is_claim_noun, names_a_claim
 
 #: Overlap coefficient of content words above which two contents state the same claim.
 #: Chosen on the project's own example articles; see tests/test_claims.py.
@@ -385,9 +384,8 @@ def _names_a_claim(content: Span) -> bool:
 def _claim_owner(content: Span) -> Token | None:
     """The possessor of a claim named as such: "minister" in "the minister's account",
     "Kyiv" in "Kyiv's claims"."""
-    nouns = load_lexicon().claim_nouns
     for token in content:
-        if token.pos_ == "NOUN" and token.lemma_.lower() in nouns:
+        if is_claim_noun(token):
             for child in token.children:
                 if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN"):
                     return child

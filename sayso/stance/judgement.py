@@ -33,10 +33,16 @@ _EVALUATING_DEPS = frozenset({"amod", "compound", "acl", "relcl", "xcomp", "advm
 NEGATIVE_VALENCE = -1.0
 
 
+def is_claim_noun(token: Token) -> bool:
+    """Whether ``token`` is a noun that names a claim as such ("accusation", "report"): the
+    stance lexicon's ``claim_nouns``."""
+    return token.pos_ == "NOUN" and token.lemma_.lower() in load_lexicon().claim_nouns
+
+
 def names_a_claim(token: Token) -> bool:
     """Whether ``token`` names a claim stated before: "the accusation", "Kyiv's claims", not
     "the report that troops crossed" (a proposition of its own) nor "claims" alone."""
-    if token.pos_ != "NOUN" or token.lemma_.lower() not in load_lexicon().claim_nouns:
+    if not is_claim_noun(token):
         return False
     children = list(token.children)
     pointing = any(
@@ -73,9 +79,7 @@ def negative_judgement(content: Span) -> str | None:
 def _claims_about(token: Token) -> bool:
     """A plural claim noun followed by what they are about: "claims linking Velmora to the
     attack", "reports of a convoy" (the claim under discussion, told again by its topic)."""
-    if token.pos_ != "NOUN" or token.lemma_.lower() not in load_lexicon().claim_nouns:
-        return False
-    if token.tag_ != "NNS":
+    if not is_claim_noun(token) or token.tag_ != "NNS":
         return False
     if any(c.dep_ in ("acl", "prep") for c in token.children):
         return True
