@@ -889,6 +889,16 @@ def unit_id(claim: str, statement: str) -> str:
     return f"{claim}/{statement}"
 
 
+def unit_statement(unit: str) -> str | None:
+    """The statement a stored unit is, when it is one linked apart from its claim.
+
+    >>> unit_statement("c2/s5"), unit_statement("c2")
+    ('s5', None)
+    """
+    _, slash, statement = unit.partition("/")
+    return statement if slash else None
+
+
 def split_claim(
     model: link_model.LinkModel,
     feats: Features,

@@ -25,7 +25,7 @@ from sayso.corpus.credibility import (
     store_credibility,
     vote_weight,
 )
-from sayso.corpus.linking import normalise_name
+from sayso.corpus.linking import normalise_name, unit_statement
 from sayso.errors import SaysoError
 from sayso.record import ArticleAnalysis
 from sayso.render.html import evidence_anchor, stance_class
@@ -243,7 +243,10 @@ class CorpusView:
                 [article_id],
             ).fetchall()
         )
-        return [ArticleLink(str(u), int(k), str(t), "/" in str(u)) for u, k, t in rows]
+        return [
+            ArticleLink(str(u), int(k), str(t), unit_statement(str(u)) is not None)
+            for u, k, t in rows
+        ]
 
     def href(self, article_id: str, statement_id: str | None, span: tuple[int, int]) -> str:
         """The link to the sentence a stance came from."""
