@@ -410,12 +410,14 @@ def test_a_merge_of_claims_worded_with_opposite_polarity_reverses_the_moved_link
     assert rows == [("a1", 1, False), ("a2", 1, True), ("a3", 1, False)]
 
 
-def _pooled_article(con: duckdb.DuckDBPyConnection) -> str:
+def _pooled_article(
+    con: duckdb.DuckDBPyConnection, hospital_words: tuple[str, ...] = ("w:hospital", "w:strike")
+) -> str:
     """An article whose one claim pools a statement about the supply with one about the
     hospital (as the article analysis may group a speaker's statements); its id."""
     text = "Tessa said Arvel supplied the rebels. Tessa said a drone hit the hospital."
     supply = {**STORY, "w:supply": 1.0, "w:rebel": 1.0}
-    hospital = {**STORY, "w:hospital": 1.0, "w:strike": 1.0}
+    hospital = {**STORY, **dict.fromkeys(hospital_words, 1.0)}
     feats = ClaimFeatures({**supply, **hospital})
     feats.parts = [supply, hospital]
     feats.part_statements = ["s1", "s2"]
@@ -478,6 +480,25 @@ def test_a_statement_pooled_with_another_claim_is_linked_where_its_words_say(
     assert after == before
 
 
+def test_a_statement_linked_apart_stays_where_its_words_sent_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    stored = _story(con)
+    # A model that trusts the article's context: once the rest of the claim joined the
+    # supply claim, the hospital statement (which names the rebels too) scored again would
+    # follow it there ("previous"). No merges, to see the linking alone.
+    trusting = link_model.LinkModel(("lexical", "previous"), (8.0, 6.0), -4.0, threshold=0.3)
+    never = link_model.LinkModel(("centroid",), (0.0,), -10.0, threshold=0.5)
+    with link_model.using(trusting), link_model.using_merge(never):
+        aid = _pooled_article(con, hospital_words=("w:hospital", "w:strike", "w:rebel"))
+    links = dict(
+        con.execute(
+            "SELECT claim_id, corpus_claim_id FROM claim_links WHERE article_id = ?", [aid]
+        ).fetchall()
+    )
+    assert links == {"c1": stored["supply"], "c1/s2": stored["hospital"]}
+
+
 def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConnection) -> None:
     stored = _story(con)
     supply = {**STORY, "w:supply": 1.0, "w:rebel": 1.0}
@@ -488,7 +509,7 @@ def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConne
     model = link_model.active_model()
     whole = linking.best_candidate(model, feats, None, centroids, df, total, [])
     units = linking.split_claim(model, feats, whole, centroids, df, total, [])
-    assert [statement for statement, _ in units] == [None]
+    assert [statement for statement, _, _ in units] == [None]
     assert _add(con, "rifles", {"c1": feats})["c1"] == stored["supply"]
 
 

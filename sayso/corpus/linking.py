@@ -747,6 +747,7 @@ def link_claims(
     provisional = 0
     assigned: list[_Assigned] = []
     merges: list[tuple[int, int]] = []
+    moved: dict[int, int] = {}  # corpus claims merged into another in this article
     for claim, claim_feats in features.items():
         # The claim counts in the IDF it is scored with (as do the article's earlier claims):
         # in a young corpus, a word only the stored claim has is then not as telling as one
@@ -761,22 +762,21 @@ def link_claims(
         units = split_claim(model, claim_feats, whole, centroids, df, total, context)
         # A statement linked apart from its claim is a unit of its own: counted as one, and
         # the words it shares with the rest of its claim are then in two units.
-        for _, unit_feats in units[1:]:
+        for _, unit_feats, _ in units[1:]:
             total += 1
             for f in unit_feats.keys() & units[0][1].keys():
                 df[f] += 1
-        for statement, feats in units:
+        for n, (statement, feats, chosen) in enumerate(units):
             vector = getattr(feats, "vector", None)
-            # Unsplit, the claim was scored above with these very counts and context.
-            chosen = (
-                whole
-                if len(units) == 1
-                else best_candidate(
+            if n == 0 and len(units) > 1:
+                # The rest of a split claim: scored again without the statements gone.
+                chosen = best_candidate(
                     model, feats, vector, centroids, df, total, [item.cid for item in assigned]
                 )
-            )
             if chosen is not None:
                 score, cid = chosen
+                while cid in moved:  # merged into another since it was chosen
+                    cid = moved[cid]
             else:
                 provisional -= 1
                 score, cid = 1.0, provisional
@@ -796,6 +796,7 @@ def link_claims(
                 if gone == max_id:
                     continue  # the store numbers new claims from max(id): never free the max
                 centroids[keep].merge(centroids.pop(gone))
+                moved[gone] = keep
                 for item in assigned:
                     if item.cid == gone:
                         item.cid = keep
@@ -907,12 +908,14 @@ def split_claim(
     df: Mapping[str, int],
     total: int,
     article_clusters: Sequence[int],
-) -> list[tuple[str | None, Features]]:
-    """The units an article claim is linked as: ``(None, the claim)``, or, when some of its
-    statements on their own go to another corpus claim than the whole claim (``chosen``, its
-    :func:`best_candidate`) with at least
-    :data:`DETACH_THRESHOLD`, ``(None, the rest of the claim)`` followed by
-    ``(statement id, its features)`` for each of them.
+) -> list[tuple[str | None, Features, tuple[float, int] | None]]:
+    """The units an article claim is linked as: ``(None, the claim, chosen)``, or, when some
+    of its statements on their own go to another corpus claim than the whole claim
+    (``chosen``, its :func:`best_candidate`) with at least :data:`DETACH_THRESHOLD`,
+    ``(None, the rest of the claim, None)`` followed by ``(statement id, its features, its
+    best candidate)`` for each of them. The rest is scored again by the caller; a statement
+    goes where it was found to go (scored again, after the rest of its claim joined a corpus
+    claim, the article context would pull it back there).
 
     The article analysis groups a speaker's statements, and statements sharing a word, into
     one claim; when it pools statements about two claims the corpus already tells apart
@@ -920,13 +923,13 @@ def split_claim(
     goes where its own words say. Author stances, and the claim's last statement left,
     stay with the claim.
     """
-    whole: list[tuple[str | None, Features]] = [(None, feats)]
+    whole: list[tuple[str | None, Features, tuple[float, int] | None]] = [(None, feats, chosen)]
     parts = getattr(feats, "parts", None) or []
     owners = getattr(feats, "part_statements", None) or []
     if len(parts) < 2 or len(owners) != len(parts):
         return whole
     target = chosen[1] if chosen is not None else None
-    leaving: list[int] = []
+    leaving: dict[int, tuple[float, int]] = {}
     for n, (part, owner) in enumerate(zip(parts, owners, strict=True)):
         if owner is None:
             continue
@@ -942,9 +945,9 @@ def split_claim(
             and best[1] != target
             and best[1] not in article_clusters
         ):
-            leaving.append(n)
+            leaving[n] = best
     if len(leaving) == len(parts):
-        leaving = leaving[1:]
+        del leaving[min(leaving)]
     if not leaving:
         return whole
     rest = ClaimFeatures()
@@ -954,12 +957,12 @@ def split_claim(
     for part in rest.parts:
         for f, w in part.items():
             _keep(rest, f, w)
-    units: list[tuple[str | None, Features]] = [(None, rest)]
-    for n in leaving:
+    units: list[tuple[str | None, Features, tuple[float, int] | None]] = [(None, rest, None)]
+    for n, best in leaving.items():
         alone = ClaimFeatures(parts[n])
         alone.parts = [dict(parts[n])]
         alone.part_statements = [owners[n]]
-        units.append((owners[n], alone))
+        units.append((owners[n], alone, best))
     return units
 
 
