@@ -57,11 +57,13 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
     attributions: list[Attribution] = doc._.sayso_statements or []
     statement_ids = [f"s{i + 1}" for i in range(len(attributions))]
     claim_of: dict[int, str] = {}
+    reversing: set[int] = set()
     claims: list[r.Claim] = []
     for ci, group in enumerate(doc._.sayso_claims or []):
         claim_id = f"c{ci + 1}"
         for member in group.statements:
             claim_of.setdefault(member, claim_id)
+        reversing.update(group.reversed)
         stances = []
         for st in group.stances:
             stances.append(
@@ -95,6 +97,7 @@ def build_record(doc: Doc, article: Article | None = None) -> r.ArticleAnalysis:
             commitment=a.commitment,
             stance_evidence=a.stance_evidence,
             claim=claim_of.get(i),
+            reverses_claim=i in reversing,
             refers_to=statement_ids[a.refers_to] if a.refers_to is not None else None,
         )
         for i, a in enumerate(attributions)

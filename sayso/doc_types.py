@@ -116,6 +116,9 @@ class ClaimGroup:
     statements: list[int] = field(default_factory=list)  # every statement about the claim
     #: The proposition as first stated is negative ("no drone crossed the border").
     negated: bool = False
+    #: Statements that restate it with the opposite polarity ("said no drone crossed"):
+    #: their stance on the claim is the reverse of their stance on their own words.
+    reversed: list[int] = field(default_factory=list)
 
 
 @dataclass

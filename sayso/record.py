@@ -85,6 +85,12 @@ class Statement(_Model):
     commitment: int = Field(default=2, ge=-3, le=3)
     stance_evidence: str = Field(default="", description="Words that decided the stance.")
     claim: str | None = Field(default=None, description="Id of the claim it is about.")
+    reverses_claim: bool = Field(
+        default=False,
+        description="Its words state its claim with the opposite polarity ('said it had "
+        "never sent troops' about 'it sent troops'): its stance on the claim is the reverse "
+        "of its own stance.",
+    )
     refers_to: str | None = Field(
         default=None, description="Statement this one points back to ('a similar statement')."
     )
@@ -185,6 +191,45 @@ class ArticleAnalysis(_Model):
     def quote(self, span: tuple[int, int]) -> str:
         """The text a span points at: the one-click check."""
         return self.text[span[0] : span[1]]
+
+    def claim_stance_of(self, statement: Statement) -> tuple[StanceLabel, int] | None:
+        """The stance and commitment ``statement`` gives its claim (None without one): its
+        own, reversed when its words restate the claim reversed ("said it had never sent
+        troops" asserts its own words and denies the claim "it sent troops").
+
+        >>> st = Statement(id="s1", speaker=Speaker(name="Ana"), quote_type="indirect",
+        ...     cue=TextSpan(text="said", span=(4, 8)), stance="asserts", commitment=3,
+        ...     content=TextSpan(text="no troops crossed", span=(9, 26)), claim="c1",
+        ...     reverses_claim=True)
+        >>> ArticleAnalysis(text="Ana said no troops crossed.", statements=[st]).claim_stance_of(st)
+        ('denies', -3)
+        """
+        if statement.claim is None:
+            return None
+        if statement.reverses_claim:
+            return reverse_stance(statement.stance, statement.commitment)
+        return statement.stance, statement.commitment
+
+
+def reverse_stance(stance: StanceLabel, commitment: int) -> tuple[StanceLabel, int]:
+    """The stance towards a claim of someone who took the opposite stance on its reverse.
+
+    >>> reverse_stance("asserts", 3), reverse_stance("hedges", 1)
+    (('denies', -3), ('doubts', -1))
+    >>> reverse_stance("cannot_confirm", 0)
+    ('cannot_confirm', 0)
+    """
+    if stance not in _REVERSED:
+        return stance, commitment
+    return _REVERSED[stance], -commitment
+
+
+_REVERSED: dict[StanceLabel, StanceLabel] = {
+    "asserts": "denies",
+    "denies": "asserts",
+    "hedges": "doubts",
+    "doubts": "hedges",
+}
 
 
 def json_schema() -> dict[str, object]:

@@ -315,3 +315,18 @@ def test_a_speakers_own_named_claim_is_their_claim_not_the_last_told(text: str) 
     )
     school = next(c for c in record.claims if "school" in c.text)
     assert last.claim == school.id
+
+
+def test_a_statement_restating_its_claim_reversed_says_so() -> None:
+    record = sayso.analyze(
+        "The interior ministry said on Monday that troops from Valdor had crossed the border "
+        "near the town of Presk. Valdor's defence ministry said its troops had not crossed the "
+        "border near Presk."
+    )
+    first, second = record.statements
+    assert (first.claim, second.claim) == ("c1", "c1")
+    # Its own words it asserts; the claim it denies.
+    assert (second.stance, second.reverses_claim) == ("asserts", True)
+    assert record.claim_stance_of(second) == ("denies", -3)
+    assert not first.reverses_claim
+    assert record.claim_stance_of(first) == ("asserts", 3)

@@ -373,3 +373,14 @@ def test_article_macro_is_reusable_by_another_page(example: ArticleAnalysis) -> 
     assert "st-0" in p.ids and "<script" not in out
     script, source = script_and_hash()
     assert source.startswith("'sha256-") and "location.hash" in script
+
+
+def test_a_statement_restating_its_claim_reversed_shows_its_stance_on_the_claim() -> None:
+    record = sayso.analyze(
+        "The port authority said a tanker had sunk off Marrow Point on Friday. "
+        "The shipping company said its tanker had not sunk off Marrow Point."
+    )
+    page = render_html(record)
+    assert_safe(page)
+    assert "denies (-3) on it: its words restate the claim reversed" in page
+    assert page.count("on it: its words restate the claim reversed") == 1

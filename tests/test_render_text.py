@@ -40,3 +40,16 @@ def test_rhetoric_techniques_are_named_as_a_reader_writes_them() -> None:
     assert "Name Calling, Labeling" in out
     assert "Black-and-White Fallacy" in out
     assert "Name_Calling" not in out and "_Fallacy" not in out
+
+
+def test_a_statement_restating_its_claim_reversed_shows_its_stance_on_the_claim() -> None:
+    import sayso
+
+    record = sayso.analyze(
+        "The port authority said a tanker had sunk off Marrow Point on Friday. "
+        "The shipping company said its tanker had not sunk off Marrow Point."
+    )
+    printed = _printed(record)
+    # The statements table gives both: what its words assert, and what that means for c1.
+    assert "= denies c1 (-3)" in printed
+    assert printed.count("= denies") == 1

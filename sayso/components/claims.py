@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import AUTHOR, Attribution, ClaimGroup, StanceEvidence, register_extensions
-from sayso.record import StanceLabel
+from sayso.record import reverse_stance
 from sayso.stance.classify import classify_stance
 from sayso.stance.judgement import is_claim_noun, names_a_claim
 
@@ -184,7 +184,7 @@ class ClaimsComponent:
             evidence = _evidence_span(st)
             stance, commitment = st.stance, st.commitment
             if i in claim.reversed:
-                stance, commitment = _reverse(stance, commitment)
+                stance, commitment = reverse_stance(stance, commitment)
             ev = StanceEvidence(
                 holder=st.speaker_name,
                 holder_entity=st.speaker_entity,
@@ -217,20 +217,15 @@ class ClaimsComponent:
             stances=stances,
             statements=list(claim.members),
             negated=claim.negated,
+            reversed=sorted(claim.reversed),
         )
 
 
 #: Words that negate an argument of the main verb ("No lorry crossed", "sent nothing").
 _NEGATING_WORDS = frozenset({"no", "never", "nothing", "none", "nobody", "neither", "not"})
+
+
 #: A stance towards a restatement with the opposite polarity, as a stance towards the claim.
-_REVERSED: dict[StanceLabel, StanceLabel] = {
-    "asserts": "denies",
-    "denies": "asserts",
-    "hedges": "doubts",
-    "doubts": "hedges",
-}
-
-
 def _negated(parts: list[Span]) -> bool:
     """Whether a proposition's main verb is negated: a ``neg`` dependent ("had not sent",
     "never supplied") or a negating determiner or pronoun as its subject or object ("No
@@ -315,17 +310,6 @@ def _has_own_predicate(content: Span) -> bool:
     troops"), not a judgement of one ("this is not true", "the reports")."""
     root = content.root
     return root.pos_ == "VERB" and root.lemma_ != "be"
-
-
-def _reverse(stance: StanceLabel, commitment: int) -> tuple[StanceLabel, int]:
-    """The stance towards a claim of someone who took the opposite stance on its reverse.
-
-    >>> _reverse("asserts", 3), _reverse("hedges", 1), _reverse("cannot_confirm", 0)
-    (('denies', -3), ('doubts', -1), ('cannot_confirm', 0))
-    """
-    if stance not in _REVERSED:
-        return stance, commitment
-    return _REVERSED[stance], -commitment
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:

@@ -109,6 +109,8 @@ class StatementView:
     claim_anchor: str | None
     claim_text: str | None
     refers_anchor: str | None
+    #: Its stance on its claim, when its words restate the claim reversed ("denies (-3)").
+    claim_stance: str | None = None
 
 
 @dataclass
@@ -324,6 +326,7 @@ def report_view(record: ArticleAnalysis) -> ReportView:
                 )
             )
         rk = stmt_index.get(st.refers_to or "")
+        on_claim = record.claim_stance_of(st)
         statements.append(
             StatementView(
                 index=k,
@@ -336,6 +339,11 @@ def report_view(record: ArticleAnalysis) -> ReportView:
                 claim_anchor=f"cl-{ck}" if ck is not None else None,
                 claim_text=record.claims[ck].text if ck is not None else None,
                 refers_anchor=f"st-{rk}" if rk is not None else None,
+                claim_stance=(
+                    f"{on_claim[0]} ({on_claim[1]:+d})"
+                    if st.reverses_claim and on_claim is not None
+                    else None
+                ),
             )
         )
 

@@ -67,11 +67,17 @@ def _statements_table(record: ArticleAnalysis) -> Table:
     for col in ("id", "speaker / role", "cue", "stance", "content", "date"):
         table.add_column(col, overflow="fold")
     for st in record.statements:
+        stance = _stance(st.stance, st.commitment)
+        on_claim = record.claim_stance_of(st)
+        if st.reverses_claim and on_claim is not None:
+            # Its words restate its claim reversed: say so, or the claims table's stance for
+            # the same speaker reads as a contradiction.
+            stance.append(f"\n= {on_claim[0]} {st.claim} ({on_claim[1]:+d})", style="dim")
         table.add_row(
             st.id,
             _speaker(st),
             st.cue.text,
-            _stance(st.stance, st.commitment),
+            stance,
             Text(_clip(st.content.text)).append(f"  [{st.quote_type}]", style="dim"),
             st.date or "",
         )
