@@ -411,7 +411,10 @@ def test_a_merge_of_claims_worded_with_opposite_polarity_reverses_the_moved_link
 
 
 def _pooled_article(
-    con: duckdb.DuckDBPyConnection, hospital_words: tuple[str, ...] = ("w:hospital", "w:strike")
+    con: duckdb.DuckDBPyConnection,
+    hospital_words: tuple[str, ...] = ("w:hospital", "w:strike"),
+    held_by: tuple[str, ...] = ("s1", "s2"),
+    reversing: tuple[str, ...] = (),
 ) -> str:
     """An article whose one claim pools a statement about the supply with one about the
     hospital (as the article analysis may group a speaker's statements); its id."""
@@ -430,6 +433,8 @@ def _pooled_article(
             content=TextSpan(text=text[start:end], span=(start, end)),
             quote_type="indirect",
             claim="c1",
+            commitment=2,
+            reverses_claim=f"s{n}" in reversing,
         )
 
     statements = [statement(1, 11, 36), statement(2, 49, 73)]
@@ -438,9 +443,14 @@ def _pooled_article(
         text="Arvel supplied the rebels",
         stances=[
             ClaimStance(
-                holder="Tessa", stance="asserts", commitment=2, statement=s.id, span=s.content.span
+                holder="Tessa",
+                stance="denies" if s.reverses_claim else "asserts",
+                commitment=-2 if s.reverses_claim else 2,
+                statement=s.id,
+                span=s.content.span,
             )
             for s in statements
+            if s.id in held_by
         ],
     )
     record = ArticleAnalysis(text=text, statements=statements, claims=[claim])
@@ -497,6 +507,24 @@ def test_a_statement_linked_apart_stays_where_its_words_sent_it(
         ).fetchall()
     )
     assert links == {"c1": stored["supply"], "c1/s2": stored["hospital"]}
+
+
+@pytest.mark.parametrize("held_by", [("s1",), ("s2",)])
+def test_a_statement_linked_apart_and_the_rest_of_its_claim_each_hold_its_speakers_stance(
+    con: duckdb.DuckDBPyConnection, held_by: tuple[str, ...]
+) -> None:
+    # The claim keeps one stance per speaker, taken from one of Tessa's two statements;
+    # once the hospital statement is linked apart, each unit has Tessa's stance from its
+    # own statement, whichever one the claim took. The hospital statement's words restate
+    # its article claim reversed, so on its unit it is a denial.
+    _story(con)
+    aid = _pooled_article(con, held_by=held_by, reversing=("s2",))
+    stances = con.execute(
+        "SELECT claim_id, holder, stance, statement_id FROM stances WHERE article_id = ? "
+        "ORDER BY ALL",
+        [aid],
+    ).fetchall()
+    assert stances == [("c1", "Tessa", "asserts", "s1"), ("c1/s2", "Tessa", "denies", "s2")]
 
 
 def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConnection) -> None:

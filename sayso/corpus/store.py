@@ -31,7 +31,7 @@ import duckdb
 from sayso.corpus import linking, neardup
 from sayso.corpus.linking import Features, normalise_name
 from sayso.errors import SaysoError
-from sayso.record import ArticleAnalysis
+from sayso.record import ArticleAnalysis, ClaimStance, Statement
 
 #: Bumped when the schema changes; stored in ``meta``.
 STORE_VERSION = "1"
@@ -417,27 +417,83 @@ def _article_rows(
                 units.get((s.claim or "", s.id), s.claim),
             ]
         )
-    for c in rec.claims:
-        for n, st in enumerate(c.stances):
-            rows["stances"].append(
-                [
-                    aid,
-                    units.get((c.id, st.statement or ""), c.id),
-                    n,
-                    st.holder,
-                    holder_key(st.holder, st.holder_entity, entity_name, outlet),
-                    st.holder_entity,
-                    st.stance,
-                    st.commitment,
-                    st.statement,
-                    st.span[0],
-                    st.span[1],
-                    rec.quote(st.span),
-                    statement_date.get(st.statement or "", published),
-                    recap.get(st.statement or "", False),
-                ]
-            )
+    for unit, n, st in unit_stances(rec, units):
+        rows["stances"].append(
+            [
+                aid,
+                unit,
+                n,
+                st.holder,
+                holder_key(st.holder, st.holder_entity, entity_name, outlet),
+                st.holder_entity,
+                st.stance,
+                st.commitment,
+                st.statement,
+                st.span[0],
+                st.span[1],
+                rec.quote(st.span),
+                statement_date.get(st.statement or "", published),
+                recap.get(st.statement or "", False),
+            ]
+        )
     _search_rows(rows, aid, rec)
+
+
+def unit_stances(
+    rec: ArticleAnalysis, units: Mapping[tuple[str, str], str]
+) -> list[tuple[str, int, ClaimStance]]:
+    """Each stored unit's stances, one per holder, numbered within the unit: an article
+    claim's (:class:`ClaimStance`), with the statements the linker linked apart from it
+    (``units``: (claim id, statement id) -> unit id) as units of their own. A statement
+    linked apart holds its speaker's stance there (the claim's, when it is the one the claim
+    took for its speaker; else its own stance on the claim); a speaker whose stance went with
+    it keeps one on the rest of the claim from their first statement left there."""
+
+    def holder_of(statement: Statement) -> str:
+        return statement.speaker.entity or statement.speaker.name.lower()
+
+    def stance_of(statement: Statement) -> ClaimStance:
+        stance, commitment = rec.claim_stance_of(statement) or (statement.stance, 0)
+        parts = [statement.cue.span, statement.content.span]
+        if statement.speaker.span is not None:
+            parts.append(statement.speaker.span)
+        return ClaimStance(
+            holder=statement.speaker.name,
+            holder_entity=statement.speaker.entity,
+            stance=stance,
+            commitment=commitment,
+            statement=statement.id,
+            span=(min(p[0] for p in parts), max(p[1] for p in parts)),
+        )
+
+    by_id = {st.id: st for st in rec.statements}
+    result: list[tuple[str, int, ClaimStance]] = []
+    for c in rec.claims:
+        held: dict[str, list[ClaimStance]] = {}
+        for st in c.stances:
+            held.setdefault(units.get((c.id, st.statement or ""), c.id), []).append(st)
+        members = [st for st in rec.statements if st.claim == c.id]
+        for statement in members:
+            unit = units.get((c.id, statement.id))
+            if unit is not None and unit not in held:
+                held[unit] = [stance_of(statement)]
+        rest = held.setdefault(c.id, [])
+        moved = {
+            holder_of(by_id[st.statement])
+            for unit, stances in held.items()
+            if unit != c.id
+            for st in stances
+            if st.statement in by_id
+        }
+        kept = {holder_of(by_id[st.statement]) for st in rest if st.statement in by_id}
+        for statement in members:
+            key = holder_of(statement)
+            if (c.id, statement.id) not in units and key in moved and key not in kept:
+                rest.append(stance_of(statement))
+                kept.add(key)
+        for unit, stances in held.items():
+            result.extend((unit, n, st) for n, st in enumerate(stances))
+    return result
 
 
 def _link(
