@@ -564,6 +564,40 @@ def test_adding_that_reports_more_words_of_the_same_speaker(nlp: Language) -> No
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # The parser hangs "added" on "withdrawn", inside the first statement's words.
+            "The minister said the troops had withdrawn and added that talks would resume on "
+            "Monday.",
+            [
+                ("minister", "said", "the troops had withdrawn"),
+                ("minister", "added", "that talks would resume on Monday"),
+            ],
+        ),
+        (
+            "The ministry said its envoy had denied the report and added that the border would "
+            "stay open.",
+            [
+                ("ministry", "said", "its envoy had denied the report"),
+                ("ministry", "added", "that the border would stay open"),
+            ],
+        ),
+        (
+            # A second "that" clause is more of what was said, not a second statement.
+            "The report said the troops had withdrawn and that talks would resume.",
+            [("report", "said", "the troops had withdrawn and that talks would resume")],
+        ),
+    ],
+)
+def test_said_and_added_is_two_statements_of_one_speaker(
+    nlp: Language, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = statements(nlp, text)
+    assert [(s.speaker_name, s.cue.text, s.content.text) for s in found] == expected
+
+
 def test_a_second_that_clause_is_more_of_the_content(nlp: Language) -> None:
     """The parser may coordinate "and that ..." with the cue itself; its "that" shows it is
     the cue's second complement, not something else the speaker did."""

@@ -63,6 +63,15 @@ def find_attributions(
         governed: set[int] = set()  # tokens under an accepted cue (its nested cues are part)
         for cue_tok in _cue_candidates(sent, cue_lemmas, quotes, words, clause_cue_lemmas):
             outer = None
+            first = _first_of_added_cue(cue_tok, found)
+            if first is not None:
+                # "said the troops had withdrawn and added that ...": the speaker's second
+                # statement, which the parser hung inside the first one's words.
+                added = _added_statement(doc, cue_tok, first, quotes, cue_precision)
+                if added is not None:
+                    found.append(added)
+                    taken.append(added.content)
+                continue
             if any(s <= cue_tok.idx < e for s, e in taken):
                 outer = _outer_of_sentential_relative(doc, cue_tok, found)
                 if outer is None:
@@ -381,6 +390,61 @@ def _sentence_gap(doc: Doc, start: int, region: tuple[int, int]) -> bool:
         not span[0].is_sent_start
         and previous is not None
         and (previous.idx + len(previous) > start)
+    )
+
+
+def _first_of_added_cue(cue_tok: Token, found: list[RawAttribution]) -> RawAttribution | None:
+    """The attribution whose words the parser made ``cue_tok`` part of, when ``cue_tok`` is
+    the same speaker's next verb of saying: "said [the troops had withdrawn and added] that
+    talks would resume". The cue is coordinated with the head of the first cue's clause, has
+    no subject of its own (it shares the first cue's) and a clause of its own."""
+    head = cue_tok.head
+    # A past participle with no auxiliary of its own reads as a past tense here ("added" is
+    # both; the parser takes it for the first clause's "had ... added").
+    finite = cue_tok.tag_ in ("VBD", "VBZ", "VBP") or (
+        cue_tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in cue_tok.children)
+    )
+    if (
+        cue_tok.dep_ != "conj"
+        or not finite
+        or _has_own_subject(cue_tok)
+        or not any(c.dep_ == "ccomp" for c in cue_tok.children)
+        or head.dep_ != "ccomp"
+        or not any(c.dep_ == "cc" and head.i < c.i < cue_tok.i for c in head.children)
+    ):
+        return None
+    outer_cue = head.head
+    for att in found:
+        if att.cue.start <= outer_cue.i < att.cue.end and (
+            att.content[0] <= cue_tok.idx < att.content[1]
+        ):
+            return att
+    return None
+
+
+def _added_statement(
+    doc: Doc,
+    cue_tok: Token,
+    first: RawAttribution,
+    quotes: QuoteIndex,
+    cue_precision: dict[str, float],
+) -> RawAttribution | None:
+    """Cut ``first``'s words before "and <cue>" and give the cue's clause as a statement of
+    the same speaker; None (and ``first`` left as it was) when either would be empty."""
+    cc = max(c.i for c in cue_tok.head.children if c.dep_ == "cc" and c.i < cue_tok.i)
+    kept = _char_range(doc, [t for t in doc[:cc] if t.idx >= first.content[0]])
+    content = _char_range(doc, _complement_tokens(cue_tok))
+    if kept is None or content is None:
+        return None
+    first.content = kept
+    first.quote_type = _quote_type(quotes, kept)
+    precision = cue_precision.get(cue_tok.lemma_.lower())
+    return RawAttribution(
+        cue=_cue_span(cue_tok),
+        source=first.source,
+        content=content,
+        quote_type=_quote_type(quotes, content),
+        score=precision if precision is not None else 0.5,
     )
 
 
