@@ -145,6 +145,20 @@ def test_paraphrased_predicates_share_a_feature(nlp: Language) -> None:
     assert "w:deliver" not in fa and "w:send" not in fb
 
 
+def test_a_light_verb_is_no_predicate(nlp: Language) -> None:
+    from sayso.api import analyze
+
+    talks = analyze("A mediator said both sides would hold talks in Oslo next week.", nlp=nlp)
+    bridge = analyze("A commander said the militia would hold the bridge at Tessin.", nlp=nlp)
+    (ft,) = article_claim_features(talks, nlp(talks.text)).values()
+    (fb,) = article_claim_features(bridge, nlp(bridge.text)).values()
+    # "hold talks" is talks (a word of speech, left out), not a capture; "hold the bridge"
+    # is one.
+    assert "w:capture" not in ft and "w:hold" not in ft
+    assert not any(f.startswith("p:capture") for f in ft)
+    assert "w:capture" in fb
+
+
 def test_each_statement_of_a_claim_has_its_own_features(nlp: Language) -> None:
     from sayso.api import analyze
 

