@@ -653,3 +653,16 @@ def test_a_quotation_signed_with_a_dash_is_the_signers(nlp: Language) -> None:
         ("Sonya Herridge", "“The ferry must run again before winter.”"),
         ("Anna Berg", "“Nobody asked the fishermen.”"),
     ]
+
+
+def test_we_think_outside_quotation_marks_is_the_author(nlp: Language) -> None:
+    found = statements(
+        nlp,
+        "We think the aircraft was Tessin's, and we believe the ministry knows it. "
+        '"I think it is over," the general said. Many residents think the war is over.',
+    )
+    assert [(s.speaker_name, s.cue.text, s.content.text) for s in found] == [
+        ("author", "think", "the aircraft was Tessin's"),
+        ("author", "believe", "the ministry knows it"),
+        ("general", "said", '"I think it is over,"'),
+    ]

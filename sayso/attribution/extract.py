@@ -488,12 +488,24 @@ def _cue_candidates(
             or (t.lemma_.lower() in clause_cue_lemmas and governs_clause(t))
             or cannot_check(t, words.verification_verbs)
             or _speech_noun_of(t, words) is not None
+            or _author_belief(t, words)
         )
         and quotes.containing(t.idx, t.idx + len(t)) is None
     ]
     # Outer clauses first, so "X said that Y claimed Z" yields X's attribution.
     cands.sort(key=lambda t: (_depth(t), t.i))
     return cands
+
+
+def _author_belief(verb: Token, words: AttributionWords) -> bool:
+    """ "We think the aircraft is theirs": a verb of belief with "we" or "I" as its subject
+    and a clause of its own (outside quotation marks, which the caller checks) is the
+    author's statement of their own view."""
+    return (
+        verb.lemma_.lower() in words.author_belief_verbs
+        and any(c.dep_ == "nsubj" and c.lower_ in words.first_person for c in verb.children)
+        and governs_clause(verb)
+    )
 
 
 _INABILITY = frozenset({"unable", "impossible"})

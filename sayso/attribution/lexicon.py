@@ -49,6 +49,8 @@ class AttributionWords:
     speech_noun_verbs: frozenset[str]  # "make", "issue": verbs that carry a speech noun
     verification_verbs: frozenset[str]  # "verify": a cue where it cannot be done
     raising_verbs: frozenset[str]  # "it seems": the author's own hedge, nobody speaks
+    #: "We think ...": cues only with a first-person subject outside quotation marks.
+    author_belief_verbs: frozenset[str]
     female_words: frozenset[str]  # "spokeswoman", "Mrs": evidence of gender in the text
     male_words: frozenset[str]
 
@@ -93,6 +95,7 @@ def load_attribution_words() -> AttributionWords:
         speech_noun_verbs=frozenset(data["speech_noun_verbs"]),
         verification_verbs=frozenset(data.get("verification_verbs", ())),
         raising_verbs=frozenset(data["raising_verbs"]),
+        author_belief_verbs=frozenset(data.get("author_belief_verbs", ())),
         female_words=frozenset(data["gender_words"]["female"]),
         male_words=frozenset(data["gender_words"]["male"]),
     )
