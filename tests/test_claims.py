@@ -330,3 +330,47 @@ def test_a_statement_restating_its_claim_reversed_says_so() -> None:
     assert record.claim_stance_of(second) == ("denies", -3)
     assert not first.reverses_claim
     assert record.claim_stance_of(first) == ("asserts", 3)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "stance"),
+    [
+        ("It was true.", "asserts"),
+        ("That is a lie.", "denies"),
+        ("The story is not true.", "denies"),
+        # Not shown is not a denial.
+        ("The claim has not been proved.", "cannot_confirm"),
+        ("The rail shipment remains unproven.", "cannot_confirm"),
+        ("That was no fabrication.", "asserts"),
+    ],
+)
+def test_the_authors_verdict_on_a_claim_is_the_authors_stance(verdict: str, stance: str) -> None:
+    record = sayso.analyze(
+        "The customs office said the engines had been shipped to Marlow by rail. "
+        "The shipping firm denied it. " + verdict
+    )
+    (claim,) = record.claims
+    author = [s for s in claim.stances if s.holder == "author"]
+    assert [(s.stance, record.quote(s.span)) for s in author] == [(stance, verdict)]
+
+
+def test_a_verdict_on_something_nobody_in_the_article_said_is_a_claim_of_its_own() -> None:
+    record = sayso.analyze(
+        "The customs office said the engines had been shipped to Marlow by rail. "
+        "The hospital figures remain unproven."
+    )
+    assert [c.text for c in record.claims] == [
+        "The engines had been shipped to Marlow by rail",
+        "The hospital figures remain unproven",
+    ]
+    assert [(s.holder, s.stance) for s in record.claims[1].stances] == [
+        ("author", "cannot_confirm")
+    ]
+
+
+def test_a_sentence_about_the_weather_is_no_verdict() -> None:
+    record = sayso.analyze(
+        "The customs office said the engines had been shipped to Marlow by rail. "
+        "The weather was fine."
+    )
+    assert [s.holder for c in record.claims for s in c.stances] == ["customs office"]

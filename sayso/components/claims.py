@@ -28,15 +28,18 @@ from spacy.tokens import Doc, Span, Token
 
 from sayso.components.entities import EntityIndex
 from sayso.doc_types import AUTHOR, Attribution, ClaimGroup, StanceEvidence, register_extensions
-from sayso.record import reverse_stance
+from sayso.record import StanceLabel, reverse_stance
 from sayso.stance.classify import classify_stance
 from sayso.stance.judgement import is_claim_noun, names_a_claim
+from sayso.stance.verdict import author_verdict
 
 #: Overlap coefficient of content words above which two contents state the same claim.
 #: Chosen on the project's own example articles; see tests/test_claims.py.
 SAME_CLAIM_OVERLAP = 0.5
 #: A content with at most this many content words is an anaphor ("the reports", "it").
 ANAPHOR_MAX_WORDS = 2
+#: Overlap coefficient from which a verdict's subject ("The radars") names a claim.
+SUBJECT_OVERLAP = 0.5
 #: Whether a statement matching no claim joins the claim of the statement before it when both
 #: have one speaker.
 SAME_SPEAKER_CONTINUES = True
@@ -64,6 +67,8 @@ class _Claim:
     #: happen ("the shipments would be a grave escalation") or by its denial ("denied that
     #: its agents had any role in the blast": "the charge" is the claim denied).
     accountable: bool = True
+    #: The author's verdicts on it in sentences of their own ("It was true."), in order.
+    verdicts: list[tuple[Span, StanceLabel, int]] = field(default_factory=list)
 
 
 class ClaimsComponent:
@@ -148,7 +153,7 @@ class ClaimsComponent:
                 claims.add_words(target, words)
             target.members.append(i)
             claim_of[i] = target
-        self._add_author_stances(doc, statements, claims, entity_of)
+        self._add_author_stances(doc, statements, claims, entity_of, claim_of)
         doc._.sayso_claims = [self._group(c, statements) for c in claims.items]
         return doc
 
@@ -158,8 +163,10 @@ class ClaimsComponent:
         statements: list[Attribution],
         claims: _ClaimIndex,
         entity_of: dict[int, str],
+        claim_of: dict[int, _Claim],
     ) -> None:
-        """Sentences in the author's own voice that state a claim someone was quoted on."""
+        """Sentences in the author's own voice that state a claim someone was quoted on, or
+        give the author's verdict on one ("It was true.", "The radars remain unproven.")."""
         if not claims.items:
             return
         covered = np.zeros(len(doc), dtype=bool)
@@ -169,12 +176,45 @@ class ClaimsComponent:
         for sent in doc.sents:
             if covered[sent.start : sent.end].any():
                 continue
+            verdict = author_verdict(sent)
+            if verdict is not None:
+                judged = self._judged_claim(
+                    verdict.subject, sent, statements, claims, claim_of, entity_of
+                )
+                if judged is None:
+                    # A verdict on something no statement of the article put forward ("The
+                    # radars remain unproven."): a claim of its own, which the corpus can link.
+                    judged = claims.add(_Claim(words=set(), text=_claim_text([sent])))
+                    claims.add_words(judged, _content_words(sent, entity_of))
+                judged.verdicts.append((sent, verdict.stance, verdict.commitment))
+                continue
             words = _content_words(sent, entity_of)
             if len(words) <= ANAPHOR_MAX_WORDS:
                 continue
             claim = claims.best_match(words, self.same_claim_overlap)
             if claim is not None:
                 claim.author.append(sent)
+
+    @staticmethod
+    def _judged_claim(
+        subject: Token,
+        sent: Span,
+        statements: list[Attribution],
+        claims: _ClaimIndex,
+        claim_of: dict[int, _Claim],
+        entity_of: dict[int, str],
+    ) -> _Claim | None:
+        """The claim a verdict's subject names: "It", "That" or "the claim" point at the
+        claim of the last statement before the sentence (else the one under discussion);
+        other words name the claim sharing most of them ("The radars" is the claim about
+        radars), if any does."""
+        words = _content_words(
+            subject.doc[subject.left_edge.i : subject.right_edge.i + 1], entity_of
+        )
+        if subject.lower_ in ANAPHORS or is_claim_noun(subject) or not words:
+            before = [i for i, st in enumerate(statements) if st.cue.sent.start < sent.start]
+            return claim_of[before[-1]] if before else claims.topic()
+        return claims.best_match(words, SUBJECT_OVERLAP)
 
     @staticmethod
     def _group(claim: _Claim, statements: list[Attribution]) -> ClaimGroup:
@@ -199,7 +239,20 @@ class ClaimsComponent:
             if kept is None or abs(ev.commitment) > abs(kept.commitment):
                 by_holder[key] = ev
         stances = list(by_holder.values())
-        for sent in claim.author[:1]:
+        if claim.verdicts and AUTHOR not in by_holder:
+            # The author's own verdict on the claim; the last one is where they come down.
+            sent, stance, commitment = claim.verdicts[-1]
+            stances.append(
+                StanceEvidence(
+                    holder=AUTHOR,
+                    holder_entity=None,
+                    stance=stance,
+                    commitment=commitment,
+                    statement=None,
+                    evidence=sent,
+                )
+            )
+        for sent in claim.author[:1] if not claim.verdicts else ():
             result = classify_stance("", sent.text, sentence=sent.text)
             stance = result.label if result.label in ("asserts", "hedges") else "asserts"
             stances.append(
