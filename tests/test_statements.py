@@ -666,3 +666,17 @@ def test_we_think_outside_quotation_marks_is_the_author(nlp: Language) -> None:
         ("author", "believe", "the ministry knows it"),
         ("general", "said", '"I think it is over,"'),
     ]
+
+
+def test_a_main_clause_the_parser_hung_on_the_content_is_not_part_of_it(nlp: Language) -> None:
+    # The parser makes "several ... have been settled" a relative clause of "Front"; with a
+    # subject of its own and no relative word after the comma it is the sentence's own clause.
+    found = only(
+        nlp,
+        "Six weeks after Tessin accused Marrow of arming the Valley Front, several of the "
+        "disputed claims in the war have been settled, and others remain open.",
+    )
+    assert found.content.text == "Marrow of arming the Valley Front"
+    # A true relative clause stays.
+    kept = only(nlp, "The ministry said it had seized the depot, which the rebels had held.")
+    assert kept.content.text == "it had seized the depot, which the rebels had held"

@@ -772,6 +772,7 @@ def _complement_tokens(cue: Token) -> list[Token]:
         ]
     if chosen:
         tokens = [t for c in chosen for t in c.subtree]
+        tokens = [t for t in tokens if t.i not in _misattached_clauses(chosen)]
         # A "that"-clause starts at "that"; words before it were misattached by the parser
         # ("announced, citing intelligence, that ...").
         marks = [m for c in chosen for m in c.children if m.dep_ == "mark" and m.i < c.i]
@@ -785,6 +786,30 @@ def _complement_tokens(cue: Token) -> list[Token]:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own and t.i < cue.i]
     return []
+
+
+def _misattached_clauses(heads: list[Token]) -> set[int]:
+    """Tokens of clauses the parser hung on a noun of the content as a relative clause,
+    though they have a subject of their own and no relative word after a comma: "accused
+    Velmora of arming the Ashkar Front, [several of the claims have been settled]" is the
+    sentence's main clause, not more of the accusation."""
+    found: set[int] = set()
+    for head in heads:
+        for tok in head.subtree:
+            if (
+                tok.dep_ == "relcl"
+                and tok.left_edge.i > 0
+                and tok.doc[tok.left_edge.i - 1].text == ","
+                and any(
+                    c.dep_ in ("nsubj", "nsubjpass")
+                    and c.tag_ not in ("WDT", "WP", "WP$")
+                    and c.lower_ != "that"
+                    for c in tok.children
+                )
+                and not any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in tok.subtree)
+            ):
+                found.update(t.i for t in tok.subtree)
+    return found
 
 
 def _second_that_clause(tok: Token) -> bool:
