@@ -159,6 +159,14 @@ def test_a_light_verb_is_no_predicate(nlp: Language) -> None:
     assert "w:capture" in fb
 
 
+def test_his_country_is_the_country_the_speaker_speaks_for(nlp: Language) -> None:
+    from sayso.api import analyze
+
+    record = analyze("Norway's ambassador said his country had no link with the rebels.", nlp=nlp)
+    (feats,) = article_claim_features(record, nlp(record.text)).values()
+    assert "e:norway" in feats and "w:country" not in feats
+
+
 def test_each_statement_of_a_claim_has_its_own_features(nlp: Language) -> None:
     from sayso.api import analyze
 

@@ -121,6 +121,8 @@ PREDICATE_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICO
 NOUN_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["nouns"])
 
 LIGHT_VERB_OBJECTS: frozenset[str] = frozenset(_LEXICON.get("light_verb_objects", ()))
+OWN_COUNTRY_NOUNS: frozenset[str] = frozenset(_LEXICON.get("own_country_nouns", ()))
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my"})
 
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
@@ -394,6 +396,29 @@ def is_light_verb(token: Token) -> bool:
     )
 
 
+def _speakers_countries(record: ArticleAnalysis) -> dict[str, str]:
+    """Per statement, the country its speaker speaks for (as an entity feature's name): the
+    place the speaker is affiliated with ("Velmora's representative"), or the speaker, when
+    it is a place ("Velmora said ...")."""
+    places = {
+        e.id: normalise_name(e.name) for e in record.entities if e.type in ("country", "place")
+    }
+    found: dict[str, str] = {}
+    for statement in record.statements:
+        speaker = statement.speaker
+        country = places.get(speaker.affiliation_entity or "") or places.get(speaker.entity or "")
+        if country:
+            found[statement.id] = country
+    return found
+
+
+def _own_country(token: Token) -> bool:
+    """ "his country", "our government": a country noun with a possessive pronoun."""
+    return token.lemma_.lower() in OWN_COUNTRY_NOUNS and any(
+        c.dep_ == "poss" and c.lower_ in _POSSESSIVES for c in token.children
+    )
+
+
 def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Features]:
     """Features of each claim in ``record``, read from ``doc`` (a parse of ``record.text``).
 
@@ -414,6 +439,7 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
     for date in record.dates:
         mention = doc.char_span(date.span[0], date.span[1], alignment_mode="expand")
         date_tokens.update(token.i for token in mention or [])
+    country_of = _speakers_countries(record)
     result: dict[str, Features] = {}
     evidence: list[list[str]] = []
     for claim in record.claims:
@@ -428,8 +454,11 @@ def article_claim_features(record: ArticleAnalysis, doc: Doc) -> dict[str, Featu
                 if q.value is not None and q.span[0] >= start and q.span[1] <= end:
                     part[f"n:{_number(q.value)}"] = W_NUMBER
             span = doc.char_span(start, end, alignment_mode="expand")
+            country = country_of.get(statement_id or "")
             for token in span or []:
                 owner = entity_of_token.get(token.i)
+                if owner is None and country is not None and _own_country(token):
+                    owner = country  # "his country had no link with the militia"
                 if owner is not None:
                     _keep(part, f"e:{owner}", W_ENTITY)
                     continue
