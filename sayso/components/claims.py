@@ -242,29 +242,12 @@ class ClaimsComponent:
         if claim.verdicts and AUTHOR not in by_holder:
             # The author's own verdict on the claim; the last one is where they come down.
             sent, stance, commitment = claim.verdicts[-1]
-            stances.append(
-                StanceEvidence(
-                    holder=AUTHOR,
-                    holder_entity=None,
-                    stance=stance,
-                    commitment=commitment,
-                    statement=None,
-                    evidence=sent,
-                )
-            )
+            stances.append(_author_stance(stance, commitment, sent))
         for sent in claim.author[:1] if not claim.verdicts else ():
             result = classify_stance("", sent.text, sentence=sent.text)
             stance = result.label if result.label in ("asserts", "hedges") else "asserts"
-            stances.append(
-                StanceEvidence(
-                    holder=AUTHOR,
-                    holder_entity=None,
-                    stance=stance,
-                    commitment=result.commitment if stance == result.label else 3,
-                    statement=None,
-                    evidence=sent,
-                )
-            )
+            commitment = result.commitment if stance == result.label else 3
+            stances.append(_author_stance(stance, commitment, sent))
         return ClaimGroup(
             text=claim.text,
             stances=stances,
@@ -279,6 +262,18 @@ _NEGATING_WORDS = frozenset({"no", "never", "nothing", "none", "nobody", "neithe
 
 
 #: A stance towards a restatement with the opposite polarity, as a stance towards the claim.
+def _author_stance(stance: StanceLabel, commitment: int, sent: Span) -> StanceEvidence:
+    """The article author's stance on a claim, shown by a sentence of their own."""
+    return StanceEvidence(
+        holder=AUTHOR,
+        holder_entity=None,
+        stance=stance,
+        commitment=commitment,
+        statement=None,
+        evidence=sent,
+    )
+
+
 def _negated(parts: list[Span]) -> bool:
     """Whether a proposition's main verb is negated: a ``neg`` dependent ("had not sent",
     "never supplied") or a negating determiner or pronoun as its subject or object ("No
