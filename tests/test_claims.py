@@ -368,9 +368,28 @@ def test_a_verdict_on_something_nobody_in_the_article_said_is_a_claim_of_its_own
     ]
 
 
-def test_a_sentence_about_the_weather_is_no_verdict() -> None:
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The weather was fine.",
+        "It may be true.",  # a modal: no verdict
+        "Is it true?",  # a question
+        "It is right to ask.",
+        "The price was right.",  # no claim anyone made
+        "The border was established in 1920.",  # an event, not a verdict
+        "The appointment was confirmed by the board.",
+    ],
+)
+def test_a_sentence_that_judges_no_claim_is_no_verdict(sentence: str) -> None:
     record = sayso.analyze(
-        "The customs office said the engines had been shipped to Marlow by rail. "
-        "The weather was fine."
+        "The customs office said the engines had been shipped to Marlow by rail. " + sentence
     )
     assert [s.holder for c in record.claims for s in c.stances] == ["customs office"]
+
+
+def test_a_subject_that_says_no_turns_the_verdict() -> None:
+    record = sayso.analyze(
+        "The customs office said the engines had been shipped to Marlow by rail. "
+        "None of it is true."
+    )
+    assert [(s.holder, s.stance) for s in record.claims[0].stances][-1] == ("author", "denies")

@@ -157,6 +157,10 @@ def test_a_light_verb_is_no_predicate(nlp: Language) -> None:
     assert "w:capture" not in ft and "w:hold" not in ft
     assert not any(f.startswith("p:capture") for f in ft)
     assert "w:capture" in fb
+    # A strike on a funeral is a strike.
+    funeral = analyze("Witnesses said a drone struck the funeral in Tessin.", nlp=nlp)
+    (ff,) = article_claim_features(funeral, nlp(funeral.text)).values()
+    assert "w:strike" in ff
 
 
 def test_his_country_is_the_country_the_speaker_speaks_for(nlp: Language) -> None:
@@ -538,7 +542,8 @@ def test_a_statement_linked_apart_and_the_rest_of_its_claim_each_hold_its_speake
     # The claim keeps one stance per speaker, taken from one of Tessa's two statements;
     # once the hospital statement is linked apart, each unit has Tessa's stance from its
     # own statement, whichever one the claim took. The hospital statement's words restate
-    # its article claim reversed, so on its unit it is a denial.
+    # its article claim reversed: its unit is worded as it is (negatively), and Tessa
+    # asserts those words; in the corpus claim that counts as the link's polarity says.
     _story(con)
     aid = _pooled_article(con, held_by=held_by, reversing=("s2",))
     stances = con.execute(
@@ -546,7 +551,14 @@ def test_a_statement_linked_apart_and_the_rest_of_its_claim_each_hold_its_speake
         "ORDER BY ALL",
         [aid],
     ).fetchall()
-    assert stances == [("c1", "Tessa", "asserts", "s1"), ("c1/s2", "Tessa", "denies", "s2")]
+    assert stances == [("c1", "Tessa", "asserts", "s1"), ("c1/s2", "Tessa", "asserts", "s2")]
+    reversed_ = dict(
+        con.execute(
+            "SELECT claim_id, reversed FROM claim_links WHERE article_id = ?", [aid]
+        ).fetchall()
+    )
+    # The stored hospital claim is worded positively: the negative unit counts reversed.
+    assert reversed_ == {"c1": False, "c1/s2": True}
 
 
 def test_a_claim_whose_statements_agree_stays_one_unit(con: duckdb.DuckDBPyConnection) -> None:

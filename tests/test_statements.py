@@ -585,6 +585,19 @@ def test_adding_that_reports_more_words_of_the_same_speaker(nlp: Language) -> No
             ],
         ),
         (
+            # "confirmed" shares the envoy's "had": the envoy confirmed, inside the minister's
+            # words.
+            "The minister said the envoy had arrived in Oslo and confirmed that talks would "
+            "resume.",
+            [
+                (
+                    "minister",
+                    "said",
+                    "the envoy had arrived in Oslo and confirmed that talks would resume",
+                )
+            ],
+        ),
+        (
             # A second "that" clause is more of what was said, not a second statement.
             "The report said the troops had withdrawn and that talks would resume.",
             [("report", "said", "the troops had withdrawn and that talks would resume")],
@@ -653,6 +666,11 @@ def test_a_quotation_signed_with_a_dash_is_the_signers(nlp: Language) -> None:
         ("Sonya Herridge", "“The ferry must run again before winter.”"),
         ("Anna Berg", "“Nobody asked the fishermen.”"),
     ]
+
+
+def test_i_think_after_a_transcripts_speaker_label_is_that_speaker(nlp: Language) -> None:
+    found = statements(nlp, "Part of the interview follows.\n\nWALLACE: I think the war is over.")
+    assert [s.speaker_name for s in found] == ["WALLACE"]
 
 
 def test_we_think_outside_quotation_marks_is_the_author(nlp: Language) -> None:

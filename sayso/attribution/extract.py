@@ -67,8 +67,11 @@ def find_attributions(
             if first is not None:
                 # "said the troops had withdrawn and added that ...": the speaker's second
                 # statement, which the parser hung inside the first one's words.
+                before = first.content
                 added = _added_statement(doc, cue_tok, first, quotes, cue_precision)
                 if added is not None:
+                    if before in taken:
+                        taken[taken.index(before)] = first.content
                     found.append(added)
                     taken.append(added.content)
                 continue
@@ -399,10 +402,14 @@ def _first_of_added_cue(cue_tok: Token, found: list[RawAttribution]) -> RawAttri
     talks would resume". The cue is coordinated with the head of the first cue's clause, has
     no subject of its own (it shares the first cue's) and a clause of its own."""
     head = cue_tok.head
-    # A past participle with no auxiliary of its own reads as a past tense here ("added" is
-    # both; the parser takes it for the first clause's "had ... added").
+    # A past participle with no auxiliary of its own may read as a past tense ("added" is
+    # both; the parser takes it for the first clause's "had ... added"): only "added", which
+    # reports more words of the same speaker; "the envoy had arrived and confirmed that ..."
+    # is the envoy's confirmation.
     finite = cue_tok.tag_ in ("VBD", "VBZ", "VBP") or (
-        cue_tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in cue_tok.children)
+        cue_tok.tag_ == "VBN"
+        and cue_tok.lemma_.lower() == "add"
+        and not any(c.dep_ in ("aux", "auxpass") for c in cue_tok.children)
     )
     if (
         cue_tok.dep_ != "conj"
@@ -410,6 +417,9 @@ def _first_of_added_cue(cue_tok: Token, found: list[RawAttribution]) -> RawAttri
         or _has_own_subject(cue_tok)
         or not any(c.dep_ == "ccomp" for c in cue_tok.children)
         or head.dep_ != "ccomp"
+        # "the envoy had arrived and confirmed that ...": a verb sharing the first clause's
+        # auxiliary is its subject's; only "added" is read as the speaker's in spite of it.
+        or (cue_tok.lemma_.lower() != "add" and any(c.dep_ == "aux" for c in head.children))
         or not any(c.dep_ == "cc" and head.i < c.i < cue_tok.i for c in head.children)
     ):
         return None
@@ -504,7 +514,9 @@ def _author_belief(verb: Token, words: AttributionWords) -> bool:
     return (
         verb.lemma_.lower() in words.author_belief_verbs
         and any(c.dep_ == "nsubj" and c.lower_ in words.first_person for c in verb.children)
-        and governs_clause(verb)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+        # "WALLACE: I think ...": a transcript's speaker label says who "I" is.
+        and ":" not in verb.doc.text[verb.doc.text.rfind("\n", 0, verb.idx) + 1 : verb.idx]
     )
 
 
@@ -771,8 +783,8 @@ def _complement_tokens(cue: Token) -> list[Token]:
             c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS and not _when(c)
         ]
     if chosen:
-        tokens = [t for c in chosen for t in c.subtree]
-        tokens = [t for t in tokens if t.i not in _misattached_clauses(chosen)]
+        misattached = _misattached_clauses(chosen)
+        tokens = [t for c in chosen for t in c.subtree if t.i not in misattached]
         # A "that"-clause starts at "that"; words before it were misattached by the parser
         # ("announced, citing intelligence, that ...").
         marks = [m for c in chosen for m in c.children if m.dep_ == "mark" and m.i < c.i]

@@ -181,6 +181,8 @@ class ClaimsComponent:
                 judged = self._judged_claim(
                     verdict.subject, sent, statements, claims, claim_of, entity_of
                 )
+                if judged is None and (not verdict.disputes or _points_at(verdict.subject)):
+                    continue  # "The price was right": no claim anyone made
                 if judged is None:
                     # A verdict on something no statement of the article put forward ("The
                     # radars remain unproven."): a claim of its own, which the corpus can link.
@@ -211,9 +213,9 @@ class ClaimsComponent:
         words = _content_words(
             subject.doc[subject.left_edge.i : subject.right_edge.i + 1], entity_of
         )
-        if subject.lower_ in ANAPHORS or is_claim_noun(subject) or not words:
+        if _points_at(subject) or not words:
             before = [i for i, st in enumerate(statements) if st.cue.sent.start < sent.start]
-            return claim_of[before[-1]] if before else claims.topic()
+            return claim_of[before[-1]] if before else None
         return claims.best_match(words, SUBJECT_OVERLAP)
 
     @staticmethod
@@ -262,6 +264,11 @@ _NEGATING_WORDS = frozenset({"no", "never", "nothing", "none", "nobody", "neithe
 
 
 #: A stance towards a restatement with the opposite polarity, as a stance towards the claim.
+def _points_at(subject: Token) -> bool:
+    """ "It", "That", "the claim": a subject that only points at a claim told before."""
+    return subject.lower_ in ANAPHORS or is_claim_noun(subject)
+
+
 def _author_stance(stance: StanceLabel, commitment: int, sent: Span) -> StanceEvidence:
     """The article author's stance on a claim, shown by a sentence of their own."""
     return StanceEvidence(

@@ -122,7 +122,11 @@ NOUN_CLASSES: tuple[tuple[str, ...], ...] = tuple(tuple(r) for r in _LEXICON["no
 
 LIGHT_VERB_OBJECTS: frozenset[str] = frozenset(_LEXICON.get("light_verb_objects", ()))
 OWN_COUNTRY_NOUNS: frozenset[str] = frozenset(_LEXICON.get("own_country_nouns", ()))
-_POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my"})
+#: The speaker's own: "their country" and "its government" are as often someone else's.
+_POSSESSIVES = frozenset({"his", "her", "our", "my"})
+#: Verb classes whose members are light with an event noun ("hold talks", "take part"); a
+#: strike on a funeral is a strike.
+_LIGHT_CLASSES = frozenset({"capture", "talk"})
 
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
 _SPACE = re.compile(r"\s+")
@@ -391,8 +395,14 @@ def is_light_verb(token: Token) -> bool:
     """
     return (
         token.pos_ == "VERB"
-        and token.lemma_.lower() in _CLASS_OF["VERB"]
-        and any(c.dep_ == "dobj" and c.lemma_.lower() in LIGHT_VERB_OBJECTS for c in token.children)
+        and _CLASS_OF["VERB"].get(token.lemma_.lower()) in _LIGHT_CLASSES
+        and any(
+            c.dep_ == "dobj"
+            and c.lemma_.lower() in LIGHT_VERB_OBJECTS
+            # "took part of the city" is a capture
+            and not any(g.dep_ == "prep" and g.lower_ == "of" for g in c.children)
+            for c in token.children
+        )
     )
 
 

@@ -445,15 +445,19 @@ def unit_stances(
     """Each stored unit's stances, one per holder, numbered within the unit: an article
     claim's (:class:`ClaimStance`), with the statements the linker linked apart from it
     (``units``: (claim id, statement id) -> unit id) as units of their own. A statement
-    linked apart holds its speaker's stance there (the claim's, when it is the one the claim
-    took for its speaker; else its own stance on the claim); a speaker whose stance went with
-    it keeps one on the rest of the claim from their first statement left there."""
+    linked apart holds its speaker's stance on its own words there (its unit is worded as
+    the statement is, :func:`unit_negated`); a speaker whose stance went with it keeps one on
+    the rest of the claim from their first statement left there."""
 
     def holder_of(statement: Statement) -> str:
         return statement.speaker.entity or statement.speaker.name.lower()
 
-    def stance_of(statement: Statement) -> ClaimStance:
-        stance, commitment = rec.claim_stance_of(statement) or (statement.stance, 0)
+    def stance_of(statement: Statement, own: bool) -> ClaimStance:
+        stance, commitment = (
+            (statement.stance, statement.commitment)
+            if own
+            else rec.claim_stance_of(statement) or (statement.stance, statement.commitment)
+        )
         parts = [statement.cue.span, statement.content.span]
         if statement.speaker.span is not None:
             parts.append(statement.speaker.span)
@@ -471,29 +475,36 @@ def unit_stances(
     for c in rec.claims:
         held: dict[str, list[ClaimStance]] = {}
         for st in c.stances:
-            held.setdefault(units.get((c.id, st.statement or ""), c.id), []).append(st)
+            if (c.id, st.statement or "") not in units:
+                held.setdefault(c.id, []).append(st)
         members = [st for st in rec.statements if st.claim == c.id]
+        moved: set[str] = set()
         for statement in members:
             unit = units.get((c.id, statement.id))
-            if unit is not None and unit not in held:
-                held[unit] = [stance_of(statement)]
+            if unit is not None:
+                held[unit] = [stance_of(statement, own=True)]
+                if any(st.statement == statement.id for st in c.stances):
+                    moved.add(holder_of(statement))
         rest = held.setdefault(c.id, [])
-        moved = {
-            holder_of(by_id[st.statement])
-            for unit, stances in held.items()
-            if unit != c.id
-            for st in stances
-            if st.statement in by_id
-        }
         kept = {holder_of(by_id[st.statement]) for st in rest if st.statement in by_id}
         for statement in members:
             key = holder_of(statement)
             if (c.id, statement.id) not in units and key in moved and key not in kept:
-                rest.append(stance_of(statement))
+                rest.append(stance_of(statement, own=False))
                 kept.add(key)
         for unit, stances in held.items():
             result.extend((unit, n, st) for n, st in enumerate(stances))
     return result
+
+
+def unit_negated(rec: ArticleAnalysis, claim_id: str, statement_id: str | None) -> bool:
+    """Whether a stored unit is worded negatively: its article claim's wording, or, for a
+    statement linked apart, the statement's own ("its troops had not crossed" restating "troops
+    crossed" reversed is negative)."""
+    claim = next((c for c in rec.claims if c.id == claim_id), None)
+    negated = claim.negated if claim is not None else False
+    statement = next((s for s in rec.statements if s.id == statement_id), None)
+    return negated != (statement is not None and statement.reverses_claim)
 
 
 def _link(
@@ -509,7 +520,6 @@ def _link(
     each statement the linker linked apart from its claim (:func:`linking.split_claim`)."""
     added = Added(aid, stored=True, claims=len(rec.claims))
     links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims}, batch)
-    negated_of = {c.id: c.negated for c in rec.claims}
     negated = _corpus_polarity(con, [link.corpus_claim for link in links if not link.new])
     text_of = {c.id: c.text for c in rec.claims} | {s.id: s.content.text for s in rec.statements}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -522,7 +532,7 @@ def _link(
         rows["claim_features"].extend(
             [aid, link.unit, f, w] for f, w in sorted(link.features.items())
         )
-        claim_negated = negated_of[link.claim]
+        claim_negated = unit_negated(rec, link.claim, link.statement)
         if link.new:
             new_rows.append([link.corpus_claim, text, aid, now, claim_negated])
             negated[link.corpus_claim] = claim_negated

@@ -41,6 +41,10 @@ class Verdict:
     commitment: int
     #: The head of what the verdict is about ("It", "radars", "case").
     subject: Token
+    #: Whether it says a claim is false or unshown ("a lie", "unproven"): only such a verdict
+    #: on something no statement put forward makes a claim of its own ("The price was right"
+    #: is no claim anyone made).
+    disputes: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -59,21 +63,25 @@ def author_verdict(sent: Span) -> Verdict | None:
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ in ("i", "we", "you"):
         return None
+    if sent.text.rstrip().endswith("?") or any(
+        c.tag_ == "MD" or c.dep_ in ("xcomp", "ccomp", "advcl") for c in root.children
+    ):
+        return None  # a question, "may be true", "It is right to ask", "true if ..."
     words = _words()
     verdict_word: Token | None = None
-    if (
-        root.dep_ == "ROOT"
-        and root.tag_ == "VBN"
-        and any(c.dep_ == "auxpass" for c in root.children)
-    ):
+    if root.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in root.children):
+        if any(c.dep_ in ("agent", "prep", "npadvmod") for c in root.children):
+            return None  # "established in 1920", "confirmed by the board": an event, no verdict
         verdict_word = root  # "has not been proved"
     elif root.lemma_.lower() in _LINKING:
         verdict_word = next((c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")), None)
-    if verdict_word is None:
-        return None
+    if verdict_word is None or any(c.dep_ in ("xcomp", "ccomp") for c in verdict_word.children):
+        return None  # "It is right to ask", "It is true that ...": no verdict on a claim
     lemma, text = verdict_word.lemma_.lower(), verdict_word.lower_
-    negated = any(c.lower_ in _NEGATIONS or c.dep_ == "neg" for c in root.children) or any(
-        c.dep_ == "neg" or c.lower_ == "no" for c in verdict_word.children
+    negated = (
+        any(c.lower_ in _NEGATIONS or c.dep_ == "neg" for c in root.children)
+        or any(c.dep_ == "neg" or c.lower_ == "no" for c in verdict_word.children)
+        or _says_no(subject)  # "None of it is true", "No link was established"
     )
     kind = next((k for k, v in words.items() if lemma in v or text in v), None)
     if kind is None:
@@ -87,4 +95,11 @@ def author_verdict(sent: Span) -> Verdict | None:
         stance = "asserts" if negated else "denies"
     else:
         stance = "asserts" if negated else "cannot_confirm"
-    return Verdict(stance, _COMMITMENT[stance], subject)
+    return Verdict(stance, _COMMITMENT[stance], subject, kind in ("false", "unproved"))
+
+
+def _says_no(subject: Token) -> bool:
+    """ "None of it", "Neither claim", "No link": a subject that negates the sentence."""
+    return subject.lower_ in ("none", "neither", "nothing") or any(
+        c.lower_ in ("no", "neither") for c in subject.children
+    )
