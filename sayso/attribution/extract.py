@@ -402,13 +402,13 @@ def _first_of_added_cue(cue_tok: Token, found: list[RawAttribution]) -> RawAttri
     talks would resume". The cue is coordinated with the head of the first cue's clause, has
     no subject of its own (it shares the first cue's) and a clause of its own."""
     head = cue_tok.head
-    # A past participle with no auxiliary of its own may read as a past tense ("added" is
-    # both; the parser takes it for the first clause's "had ... added"): only "added", which
-    # reports more words of the same speaker; "the envoy had arrived and confirmed that ..."
-    # is the envoy's confirmation.
+    # "the envoy had arrived and confirmed that ...": a verb sharing the first clause's
+    # auxiliary (or read as its participle) is that clause's subject's; only "added", which
+    # reports more words of the same speaker, is the speaker's in spite of it.
+    added = cue_tok.lemma_.lower() == "add"
     finite = cue_tok.tag_ in ("VBD", "VBZ", "VBP") or (
-        cue_tok.tag_ == "VBN"
-        and cue_tok.lemma_.lower() == "add"
+        added
+        and cue_tok.tag_ == "VBN"
         and not any(c.dep_ in ("aux", "auxpass") for c in cue_tok.children)
     )
     if (
@@ -417,9 +417,7 @@ def _first_of_added_cue(cue_tok: Token, found: list[RawAttribution]) -> RawAttri
         or _has_own_subject(cue_tok)
         or not any(c.dep_ == "ccomp" for c in cue_tok.children)
         or head.dep_ != "ccomp"
-        # "the envoy had arrived and confirmed that ...": a verb sharing the first clause's
-        # auxiliary is its subject's; only "added" is read as the speaker's in spite of it.
-        or (cue_tok.lemma_.lower() != "add" and any(c.dep_ == "aux" for c in head.children))
+        or (not added and any(c.dep_ == "aux" for c in head.children))
         or not any(c.dep_ == "cc" and head.i < c.i < cue_tok.i for c in head.children)
     ):
         return None
@@ -812,12 +810,11 @@ def _misattached_clauses(heads: list[Token]) -> set[int]:
                 tok.dep_ == "relcl"
                 and tok.left_edge.i > 0
                 and tok.doc[tok.left_edge.i - 1].text == ","
+                # a subject of its own ("that" as a relative pronoun is no subject here)
                 and any(
-                    c.dep_ in ("nsubj", "nsubjpass")
-                    and c.tag_ not in ("WDT", "WP", "WP$")
-                    and c.lower_ != "that"
-                    for c in tok.children
+                    c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "that" for c in tok.children
                 )
+                # and no relative word anywhere in it (the subject included)
                 and not any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in tok.subtree)
             ):
                 found.update(t.i for t in tok.subtree)

@@ -207,9 +207,9 @@ class ClaimsComponent:
         entity_of: dict[int, str],
     ) -> _Claim | None:
         """The claim a verdict's subject names: "It", "That" or "the claim" point at the
-        claim of the last statement before the sentence (else the one under discussion);
-        other words name the claim sharing most of them ("The radars" is the claim about
-        radars), if any does."""
+        claim of the last statement before the sentence (none before it: no claim); other
+        words name the claim sharing most of them ("The radars" is the claim about radars),
+        if any does."""
         words = _content_words(
             subject.doc[subject.left_edge.i : subject.right_edge.i + 1], entity_of
         )
@@ -263,7 +263,6 @@ class ClaimsComponent:
 _NEGATING_WORDS = frozenset({"no", "never", "nothing", "none", "nobody", "neither", "not"})
 
 
-#: A stance towards a restatement with the opposite polarity, as a stance towards the claim.
 def _points_at(subject: Token) -> bool:
     """ "It", "That", "the claim": a subject that only points at a claim told before."""
     return subject.lower_ in ANAPHORS or is_claim_noun(subject)

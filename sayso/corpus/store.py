@@ -446,7 +446,7 @@ def unit_stances(
     claim's (:class:`ClaimStance`), with the statements the linker linked apart from it
     (``units``: (claim id, statement id) -> unit id) as units of their own. A statement
     linked apart holds its speaker's stance on its own words there (its unit is worded as
-    the statement is, :func:`unit_negated`); a speaker whose stance went with it keeps one on
+    the statement is, :func:`_link`); a speaker whose stance went with it keeps one on
     the rest of the claim from their first statement left there."""
 
     def holder_of(statement: Statement) -> str:
@@ -497,16 +497,6 @@ def unit_stances(
     return result
 
 
-def unit_negated(rec: ArticleAnalysis, claim_id: str, statement_id: str | None) -> bool:
-    """Whether a stored unit is worded negatively: its article claim's wording, or, for a
-    statement linked apart, the statement's own ("its troops had not crossed" restating "troops
-    crossed" reversed is negative)."""
-    claim = next((c for c in rec.claims if c.id == claim_id), None)
-    negated = claim.negated if claim is not None else False
-    statement = next((s for s in rec.statements if s.id == statement_id), None)
-    return negated != (statement is not None and statement.reverses_claim)
-
-
 def _link(
     con: duckdb.DuckDBPyConnection,
     batch: linking.LinkBatch,
@@ -520,6 +510,8 @@ def _link(
     each statement the linker linked apart from its claim (:func:`linking.split_claim`)."""
     added = Added(aid, stored=True, claims=len(rec.claims))
     links = linking.link_claims(con, {c.id: features.get(c.id, {}) for c in rec.claims}, batch)
+    negated_of = {c.id: c.negated for c in rec.claims}
+    reversing = {s.id for s in rec.statements if s.reverses_claim}
     negated = _corpus_polarity(con, [link.corpus_claim for link in links if not link.new])
     text_of = {c.id: c.text for c in rec.claims} | {s.id: s.content.text for s in rec.statements}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -532,7 +524,9 @@ def _link(
         rows["claim_features"].extend(
             [aid, link.unit, f, w] for f, w in sorted(link.features.items())
         )
-        claim_negated = unit_negated(rec, link.claim, link.statement)
+        # A unit is worded as its article claim, or, for a statement linked apart, as the
+        # statement ("its troops had not crossed", restating "troops crossed", is negative).
+        claim_negated = negated_of[link.claim] != (link.statement in reversing)
         if link.new:
             new_rows.append([link.corpus_claim, text, aid, now, claim_negated])
             negated[link.corpus_claim] = claim_negated
