@@ -53,3 +53,14 @@ def test_a_statement_restating_its_claim_reversed_shows_its_stance_on_the_claim(
     # The statements table gives both: what its words assert, and what that means for c1.
     assert "= denies c1 (-3)" in printed
     assert printed.count("= denies") == 1
+
+
+def test_a_stance_label_reads_as_words_so_a_narrow_column_wraps_between_them() -> None:
+    import sayso
+
+    record = sayso.analyze("The ministry said it could not confirm that the dam had been hit.")
+    console = Console(record=True, width=80, color_system=None)
+    render(record, console)
+    printed = console.export_text()
+    assert "cannot_confi" not in printed
+    assert "cannot" in printed and "confirm (+0)" in printed

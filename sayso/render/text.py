@@ -27,7 +27,9 @@ def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def _stance(label: str, commitment: int) -> Text:
-    return Text(f"{label} ({commitment:+d})", style=STANCE_STYLE.get(label, ""))
+    # "cannot confirm", as the article page writes it: a narrow column then wraps between
+    # words, not inside "cannot_confirm".
+    return Text(f"{label.replace('_', ' ')} ({commitment:+d})", style=STANCE_STYLE.get(label, ""))
 
 
 def _speaker(st: Statement) -> Text:
@@ -72,7 +74,9 @@ def _statements_table(record: ArticleAnalysis) -> Table:
         if st.reverses_claim and on_claim is not None:
             # Its words restate its claim reversed: say so, or the claims table's stance for
             # the same speaker reads as a contradiction.
-            stance.append(f"\n= {on_claim[0]} {st.claim} ({on_claim[1]:+d})", style="dim")
+            stance.append(
+                f"\n= {on_claim[0].replace('_', ' ')} {st.claim} ({on_claim[1]:+d})", style="dim"
+            )
         table.add_row(
             st.id,
             _speaker(st),
